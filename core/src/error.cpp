@@ -1,0 +1,134 @@
+#include "truce/error.hpp"
+
+#include <array>
+#include <utility>
+
+namespace truce {
+namespace {
+
+struct CodeInfo {
+  Code code;
+  std::string_view name;
+  int status;
+  std::string_view title;
+};
+
+constexpr std::array<CodeInfo, 15> kCodes{{
+    {Code::VersionConflict, "VERSION_CONFLICT", 409, "Version conflict"},
+    {Code::PreconditionFailed, "PRECONDITION_FAILED", 412, "Precondition failed"},
+    {Code::PreconditionRequired, "PRECONDITION_REQUIRED", 428, "Precondition required"},
+    {Code::IdempotencyKeyMissing, "IDEMPOTENCY_KEY_MISSING", 400, "Idempotency key missing"},
+    {Code::IdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED", 422, "Idempotency key reused"},
+    {Code::IdempotencyInProgress, "IDEMPOTENCY_IN_PROGRESS", 409, "Request in progress"},
+    {Code::InvalidJson, "INVALID_JSON", 400, "Invalid JSON"},
+    {Code::InvalidPatch, "INVALID_PATCH", 400, "Invalid patch"},
+    {Code::InvalidPointer, "INVALID_POINTER", 400, "Invalid JSON Pointer"},
+    {Code::InvalidVersion, "INVALID_VERSION", 400, "Invalid version"},
+    {Code::InvalidPrecondition, "INVALID_PRECONDITION", 400, "Invalid precondition header"},
+    {Code::InvalidArgument, "INVALID_ARGUMENT", 400, "Invalid argument"},
+    {Code::LimitExceeded, "LIMIT_EXCEEDED", 413, "Limit exceeded"},
+    {Code::OutOfMemory, "OUT_OF_MEMORY", 503, "Out of memory"},
+    {Code::Internal, "INTERNAL", 500, "Internal error"},
+}};
+
+const CodeInfo& info(Code code) noexcept {
+  for (const auto& entry : kCodes)
+    if (entry.code == code) return entry;
+  return kCodes.back();
+}
+
+bool is_valid_utf8(std::string_view text) noexcept {
+  std::size_t i = 0;
+  while (i < text.size()) {
+    const auto lead = static_cast<unsigned char>(text[i]);
+    std::size_t length = 0;
+    unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
+    if (lead < 0x80)
+      length = 1;
+    else if (lead >= 0xC2 && lead <= 0xDF)
+      length = 2;
+    else if (lead == 0xE0)
+      length = 3, low = 0xA0;
+    else if (lead == 0xED)
+      length = 3, high = 0x9F;  // no UTF-16 surrogates
+    else if (lead >= 0xE1 && lead <= 0xEF)
+      length = 3;
+    else if (lead == 0xF0)
+      length = 4, low = 0x90;
+    else if (lead == 0xF4)
+      length = 4, high = 0x8F;
+    else if (lead >= 0xF1 && lead <= 0xF3)
+      length = 4;
+    else
+      return false;
+    if (i + length > text.size()) return false;
+    for (std::size_t k = 1; k < length; ++k) {
+      const auto byte = static_cast<unsigned char>(text[i + k]);
+      if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return false;
+    }
+    i += length;
+  }
+  return true;
+}
+
+bool holds_only_valid_utf8(const Document& value) {
+  if (value.is_string()) return is_valid_utf8(value.get_ref<const std::string&>());
+  if (value.is_object()) {
+    for (const auto& [key, item] : value.items())
+      if (!is_valid_utf8(key) || !holds_only_valid_utf8(item)) return false;
+  } else if (value.is_array()) {
+    for (const auto& item : value)
+      if (!holds_only_valid_utf8(item)) return false;
+  }
+  return true;
+}
+
+// Errors often quote the bad input they reject (a header with stray bytes, a
+// key): keep them printable as JSON by turning invalid sequences into U+FFFD.
+Document printable(Document value) {
+  if (holds_only_valid_utf8(value)) return value;
+  return Document::parse(value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
+}
+
+std::string printable(std::string text) {
+  if (is_valid_utf8(text)) return text;
+  return printable(Document(std::move(text))).get<std::string>();
+}
+
+}  // namespace
+
+std::string_view code_name(Code code) noexcept { return info(code).name; }
+
+std::optional<Code> code_from_name(std::string_view name) noexcept {
+  for (const auto& entry : kCodes)
+    if (entry.name == name) return entry.code;
+  return std::nullopt;
+}
+
+int http_status(Code code) noexcept { return info(code).status; }
+
+Error::Error(Code code, std::string message, Document details)
+    : code_(code), message_(printable(std::move(message))), details_(printable(std::move(details))) {}
+
+Document Error::to_json() const {
+  Document out = Document::object();
+  out["code"] = std::string(code_name());
+  out["message"] = message_;
+  out["details"] = details_;
+  out["status"] = status();
+  return out;
+}
+
+Document Error::to_problem_json(std::string_view instance) const {
+  Document out = Document::object();
+  out["type"] = "urn:truce:error:" + std::string(code_name());
+  out["title"] = std::string(info(code_).title);
+  out["status"] = status();
+  out["detail"] = message_;
+  if (!instance.empty()) out["instance"] = std::string(instance);
+  out["code"] = std::string(code_name());
+  out["details"] = details_;
+  return out;
+}
+
+}  // namespace truce

@@ -1,0 +1,158 @@
+// Hand-written types for the truce package (checked by tsc in the test suite).
+
+/**
+ * A resource version. Numbers up to Number.MAX_SAFE_INTEGER; past that, pass a
+ * decimal string or a bigint. Versions returned past 2^53 - 1 are strings.
+ */
+export type Version = number | string;
+export type VersionInput = number | string | bigint;
+
+/** What a writer expects: an exact version, 'any', 'exists', or no resource yet (null, -1 or 'no_stream'). */
+export type ExpectedInput = VersionInput | 'any' | 'exists' | 'no_stream' | null;
+
+export type ExpectedKind = 'any' | 'no_stream' | 'exists' | 'exact';
+export interface ParsedExpected {
+  kind: ExpectedKind;
+  /** Present for kind 'exact'. */
+  version?: Version;
+}
+
+export type ErrorCode =
+  | 'VERSION_CONFLICT'
+  | 'PRECONDITION_FAILED'
+  | 'PRECONDITION_REQUIRED'
+  | 'IDEMPOTENCY_KEY_MISSING'
+  | 'IDEMPOTENCY_KEY_REUSED'
+  | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'INVALID_JSON'
+  | 'INVALID_PATCH'
+  | 'INVALID_POINTER'
+  | 'INVALID_VERSION'
+  | 'INVALID_PRECONDITION'
+  | 'INVALID_ARGUMENT'
+  | 'LIMIT_EXCEEDED'
+  | 'OUT_OF_MEMORY'
+  | 'INTERNAL';
+
+export declare class TruceError extends Error {
+  constructor(code: ErrorCode | string, message: string, details?: Record<string, unknown>, status?: number);
+  readonly name: 'TruceError';
+  code: ErrorCode | string;
+  details: Record<string, unknown>;
+  /** The HTTP status this error maps to (409, 412, 428, 400, ...). */
+  status: number | undefined;
+  static from(wire: { code: string; message: string; details?: Record<string, unknown>; status?: number }): TruceError;
+  toJSON(): { code: string; message: string; details: Record<string, unknown>; status: number | undefined };
+}
+
+export interface VersionConflictDetails {
+  expected: Version | 'any' | 'exists';
+  actual: Version | null;
+}
+
+export interface EntityTag {
+  weak: boolean;
+  opaque: string;
+}
+export interface EntityTagCondition {
+  /** The header was "*". */
+  any: boolean;
+  tags: EntityTag[];
+}
+
+export interface Backoff {
+  /** Attempts in total, the first included (default 3). */
+  maxAttempts?: number;
+  /** First delay in ms (default 10). */
+  baseMs?: number;
+  /** Growth per attempt (default 2). */
+  factor?: number;
+  /** Longest delay in ms (default 1000). */
+  capMs?: number;
+  /** Fraction in [0, 1] of each delay taken away at random (default 0). */
+  jitter?: number;
+}
+
+export interface Snapshot<T> {
+  value?: T;
+  /** null or undefined: the resource does not exist yet. */
+  version?: Version | null;
+}
+
+export interface UpdateSteps<T> {
+  load(id: string): Snapshot<T> | Promise<Snapshot<T>>;
+  /** Receives undefined when the resource does not exist yet. */
+  mutate(current: T | undefined): T | Promise<T>;
+  /** Write if still at `expected` (null: must not exist); resolve to the new version or throw a VERSION_CONFLICT TruceError. */
+  store(id: string, next: T, expected: Version | null): Version | Promise<Version>;
+  backoff?: Backoff;
+  onConflict?(id: string, attempt: number, conflict: TruceError): void;
+  /** Defaults to setTimeout. */
+  sleep?(ms: number): Promise<void> | void;
+  /** Uniform in [0, 1); defaults to Math.random. Used when backoff.jitter > 0. */
+  random?(): number;
+}
+
+export interface UpdateResult<T> {
+  value: T;
+  version: Version;
+  attempts: number;
+}
+
+export interface ProblemDocument {
+  type: string;
+  title: string;
+  status: number;
+  detail: string;
+  instance?: string;
+  code: string;
+  details: Record<string, unknown>;
+}
+
+export interface Truce {
+  readonly TruceError: typeof TruceError;
+
+  /** null when `actual` satisfies `expected`, else a VERSION_CONFLICT TruceError (returned, not thrown). */
+  checkVersion(expected: ExpectedInput, actual: VersionInput | null | undefined): TruceError | null;
+  /** 1 for a new resource (null/undefined), else current + 1. Throws LIMIT_EXCEEDED at int64 max. */
+  nextVersion(current: VersionInput | null | undefined): Version;
+  parseExpected(expected: ExpectedInput): ParsedExpected;
+
+  /** The instant in RFC 3339 UTC form, e.g. "2026-01-19T10:00:00Z". Throws INVALID_VERSION. */
+  normalizeTimestamp(text: string): string;
+  checkTimestampVersion(expected: string, actual: string | null | undefined): TruceError | null;
+
+  /** The strong ETag for a version, e.g. '"5"'. */
+  makeEtag(version: VersionInput): string;
+  versionFromEtag(etag: string): Version;
+  parseEtagCondition(header: string): EntityTagCondition;
+  strongMatch(a: string, b: string): boolean;
+  weakMatch(a: string, b: string): boolean;
+  /** RFC 9110 §13.1.1; currentEtag null/undefined when the resource does not exist. */
+  ifMatch(header: string, currentEtag: string | null | undefined): boolean;
+  /** RFC 9110 §13.1.2. */
+  ifNoneMatch(header: string, currentEtag: string | null | undefined): boolean;
+  /** What a conditional write expects; null when neither header is given. */
+  expectedFromHeaders(headers: { ifMatch?: string | null; ifNoneMatch?: string | null }): Version | 'exists' | null;
+
+  /** Delay in ms after failed attempt `attempt` (1-based); `random` is the jitter draw in [0, 1). */
+  backoffDelay(backoff: Backoff | undefined, attempt: number, random?: number): number;
+  updateWithRetry<T>(id: string, steps: UpdateSteps<T>): Promise<UpdateResult<T>>;
+
+  /** RFC 9457 application/problem+json for an error. */
+  toProblem(error: TruceError, instance?: string): ProblemDocument;
+}
+
+export interface InitOptions {
+  /** The .wasm bytes, when you load them yourself. */
+  wasmBinary?: ArrayBuffer | Uint8Array;
+  /** Where to find 'truce-web.wasm' / 'truce-node.wasm'. */
+  locateFile?(path: string, prefix: string): string;
+  /** Full control over instantiation (Emscripten's hook). */
+  instantiateWasm?(
+    imports: WebAssembly.Imports,
+    receiveInstance: (instance: WebAssembly.Instance, module?: WebAssembly.Module) => void,
+  ): WebAssembly.Exports | Record<string, never>;
+}
+
+export function init(options?: InitOptions): Promise<Truce>;

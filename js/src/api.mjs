@@ -1,0 +1,70 @@
+// The idiomatic JS API over the WASM module's exports. Arguments cross as one
+// JSON array and results come back as an envelope ({ok} or {error}), so C++
+// failures arrive as TruceError instances, never as numbers or aborts.
+import { TruceError } from './errors.mjs';
+import { updateWithRetry } from './retry.mjs';
+
+// Versions past 2^53 - 1 cannot be JS numbers without losing digits: they
+// travel as decimal strings (or are given as BigInt) and come back as strings.
+function versionArg(value) {
+  if (value === undefined || value === null) return null;
+  if (typeof value === 'bigint') return value.toString();
+  if (typeof value === 'number' && Number.isInteger(value) && !Number.isSafeInteger(value)) {
+    throw new TruceError(
+      'INVALID_VERSION',
+      `Version ${value} is beyond Number.MAX_SAFE_INTEGER and has lost digits: pass it as a string or a BigInt`,
+      { value: String(value) },
+      400,
+    );
+  }
+  return value;
+}
+
+function errorValue(wire) {
+  return wire === null ? null : TruceError.from(wire);
+}
+
+export function createApi(module) {
+  const call = (name, ...args) => {
+    const envelope = JSON.parse(module[name](JSON.stringify(args)));
+    if (envelope.error) throw TruceError.from(envelope.error);
+    return envelope.ok;
+  };
+
+  const api = {
+    TruceError,
+
+    // Versions
+    checkVersion: (expected, actual) => errorValue(call('check_version', versionArg(expected), versionArg(actual))),
+    nextVersion: (current) => call('next_version', versionArg(current)),
+    parseExpected: (expected) => call('parse_expected', versionArg(expected)),
+
+    // Timestamps as versions
+    normalizeTimestamp: (text) => call('normalize_timestamp', text),
+    checkTimestampVersion: (expected, actual) => errorValue(call('check_timestamp_version', expected, actual ?? null)),
+
+    // ETags and conditional requests
+    makeEtag: (version) => call('make_etag', versionArg(version)),
+    versionFromEtag: (etag) => call('version_from_etag', etag),
+    parseEtagCondition: (header) => call('parse_etag_condition', header),
+    strongMatch: (a, b) => call('strong_match', a, b),
+    weakMatch: (a, b) => call('weak_match', a, b),
+    ifMatch: (header, currentEtag) => call('if_match', header, currentEtag ?? null),
+    ifNoneMatch: (header, currentEtag) => call('if_none_match', header, currentEtag ?? null),
+    expectedFromHeaders: ({ ifMatch = null, ifNoneMatch = null } = {}) =>
+      call('expected_from_headers', ifMatch, ifNoneMatch),
+
+    // Retries
+    backoffDelay: (backoff, attempt, random = 0) => call('backoff_delay', backoff ?? {}, attempt, random),
+    updateWithRetry: (id, steps) =>
+      updateWithRetry(id, steps, {
+        nextVersion: api.nextVersion,
+        delayAfterConflict: (backoff, attempt, conflict, unit) =>
+          call('delay_after_conflict', backoff, String(id), attempt, conflict.toJSON(), unit),
+      }),
+
+    // Errors
+    toProblem: (error, instance) => call('to_problem_json', error.toJSON(), instance ?? null),
+  };
+  return Object.freeze(api);
+}

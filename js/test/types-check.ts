@@ -1,0 +1,44 @@
+// Compiled by tsc (never run): the public types accept what the docs show and
+// reject what they forbid (each @ts-expect-error must be an error).
+import { init, TruceError, type Truce, type UpdateResult } from 'truce';
+
+async function usage(): Promise<void> {
+  const truce: Truce = await init({ locateFile: (path, prefix) => prefix + path });
+  const conflict: TruceError | null = truce.checkVersion(2, 3);
+  if (conflict) {
+    const code: string = conflict.code;
+    const status: number | undefined = conflict.status;
+    void code, status;
+  }
+  truce.checkVersion('any', null);
+  truce.checkVersion(9007199254740993n, '9007199254740993');
+  const next = truce.nextVersion(undefined);
+  const etag: string = truce.makeEtag(next);
+  const holds: boolean = truce.ifMatch(`${etag}, W/"x"`, etag);
+  const expected = truce.expectedFromHeaders({ ifMatch: etag });
+  void holds, expected;
+
+  let stored = { count: 0, version: 1 as number | string };
+  const result: UpdateResult<{ count: number }> = await truce.updateWithRetry('counter', {
+    load: async () => ({ value: { count: stored.count }, version: stored.version }),
+    mutate: (current) => ({ count: (current?.count ?? 0) + 1 }),
+    store: async (_id, value, _expected) => {
+      stored = { count: value.count, version: truce.nextVersion(stored.version) };
+      return stored.version;
+    },
+    backoff: { maxAttempts: 5, jitter: 0.5 },
+    onConflict: (id, attempt, error) => console.log(id, attempt, error.message),
+  });
+  void result.value.count;
+
+  const problem = truce.toProblem(new TruceError('VERSION_CONFLICT', 'x', {}, 409), '/api/docs/a');
+  void problem.status;
+
+  // @ts-expect-error: options must be an object of known loader hooks
+  await init({ wasmBinary: 'not bytes' });
+  // @ts-expect-error: versions are numbers, strings or bigints
+  truce.checkVersion({}, 1);
+  // @ts-expect-error: mutate must return the document type
+  await truce.updateWithRetry<number>('x', { load: () => ({}), mutate: () => 'text', store: () => 1 });
+}
+void usage;

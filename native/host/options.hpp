@@ -1,0 +1,21 @@
+#pragma once
+// Command-line flags of truce-host.
+
+#include <string>
+#include <utility>
+#include <vector>
+
+namespace truce::host {
+
+struct Options {
+  std::string host = "127.0.0.1";
+  int port = 8080;
+  // URL prefix -> folder served under it; --static DIR is --mount /=DIR.
+  std::vector<std::pair<std::string, std::string>> mounts;
+};
+
+// Throws std::invalid_argument with a message naming the bad flag.
+Options parse_options(const std::vector<std::string>& args);
+std::string usage();
+
+}  // namespace truce::host

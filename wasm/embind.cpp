@@ -1,0 +1,8 @@
+// Registration only: every adapter is exported under its own name.
+#include <emscripten/bind.h>
+
+#include "adapters.hpp"
+
+EMSCRIPTEN_BINDINGS(truce) {
+  for (const truce::wasm::Adapter& adapter : truce::wasm::adapters()) emscripten::function(adapter.name, adapter.fn);
+}
