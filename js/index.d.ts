@@ -139,8 +139,96 @@ export interface Truce {
   backoffDelay(backoff: Backoff | undefined, attempt: number, random?: number): number;
   updateWithRetry<T>(id: string, steps: UpdateSteps<T>): Promise<UpdateResult<T>>;
 
+  /** Three-way merge of plain values: base is what the user started from, mine their copy, theirs the latest. */
+  merge<T = JsonValue>(base: JsonValue, mine: JsonValue, theirs: JsonValue, options?: MergeOptions): MergeResult<T>;
+  /** The same from wire text (faster for large documents; key order kept exactly). */
+  mergeJSON(baseText: string, mineText: string, theirsText: string, options?: MergeOptions): MergeTextResult;
+  /** Applies per-path choices to a merge result and returns the final document. */
+  resolve<T = JsonValue>(result: Pick<MergeResult, 'merged' | 'conflicts'>, choices: Record<string, Choice>): T;
+  /** The user's patch against base, carried onto latest. */
+  rebase<T = JsonValue>(patch: PatchOperation[], base: JsonValue, latest: JsonValue, options?: MergeOptions): RebaseResult<T>;
+
+  /** RFC 6902 patch turning from into to (identity-aware for arrays, emits move). */
+  diff(from: JsonValue, to: JsonValue, options?: { idKey?: string }): PatchOperation[];
+  /** Atomic: all operations or none; errors carry details.index of the failing op. */
+  applyPatch<T = JsonValue>(document: JsonValue, patch: PatchOperation[]): T;
+  createMergePatch(from: JsonValue, to: JsonValue): JsonValue;
+  applyMergePatch<T = JsonValue>(target: JsonValue, patch: JsonValue): T;
+
   /** RFC 9457 application/problem+json for an error. */
   toProblem(error: TruceError, instance?: string): ProblemDocument;
+}
+
+export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };
+
+export type RuleName = 'set' | 'counter' | 'text' | 'atomic' | 'mine' | 'theirs';
+export type Rule = RuleName | { idKey: string } | { text: 'lines' | 'words' };
+
+export interface MergeOptions {
+  /** What merged holds at a conflict: theirs (report, the default), mine, or theirs. Conflicts are listed in every mode. */
+  onConflict?: 'report' | 'mine' | 'theirs';
+  /** Identity field of arrays of objects (default 'id'). */
+  idKey?: string;
+  /** JSON Pointer patterns ('*' = any key or index) to rules, e.g. { '/tasks/*\/tags': 'set' }. */
+  rules?: Record<string, Rule>;
+  /** Deepest nesting accepted (default 1000). */
+  maxDepth?: number;
+}
+
+export type ConflictKind =
+  | 'both_modified'
+  | 'modify_delete'
+  | 'delete_modify'
+  | 'both_added'
+  | 'type_changed'
+  | 'move'
+  | 'sequence'
+  | 'text';
+
+export interface Conflict {
+  /** JSON Pointer into merged where the value is there, else into mine. */
+  path: string;
+  kind: ConflictKind;
+  /** Absent when the value is absent on that side (null is the JSON value null). */
+  base?: JsonValue;
+  mine?: JsonValue;
+  theirs?: JsonValue;
+  /** Sequence: [begin, end) per side and in merged; text: byte ranges per region. */
+  ranges?: JsonValue;
+  /** Present (false) only when merged does not hold this value. */
+  inMerged?: false;
+}
+
+export interface MergeStats {
+  valuesVisited: number;
+  identityArrays: number;
+  sequenceArrays: number;
+}
+
+export interface MergeResult<T = JsonValue> {
+  merged: T;
+  conflicts: Conflict[];
+  clean: boolean;
+  stats: MergeStats;
+}
+
+export interface MergeTextResult {
+  mergedText: string;
+  conflicts: Conflict[];
+  clean: boolean;
+  stats: MergeStats;
+}
+
+export type Choice = 'mine' | 'theirs' | 'base' | { value: JsonValue };
+
+export type PatchOperation =
+  | { op: 'add' | 'replace' | 'test'; path: string; value: JsonValue }
+  | { op: 'remove'; path: string }
+  | { op: 'move' | 'copy'; from: string; path: string };
+
+export interface RebaseResult<T = JsonValue> extends MergeResult<T> {
+  /** The user's edits re-expressed against latest. */
+  patch: PatchOperation[];
 }
 
 export interface InitOptions {

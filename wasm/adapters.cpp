@@ -11,6 +11,16 @@ const std::vector<Adapter>& adapters() {
   static const std::vector<Adapter> table = [] {
     std::vector<Adapter> all;
     add_version_adapters(all);
+    add_merge_adapters(all);
+    return all;
+  }();
+  return table;
+}
+
+const std::vector<TextAdapter>& text_adapters() {
+  static const std::vector<TextAdapter> table = [] {
+    std::vector<TextAdapter> all;
+    add_merge_text_adapters(all);
     return all;
   }();
   return table;

@@ -5,4 +5,6 @@
 
 EMSCRIPTEN_BINDINGS(truce) {
   for (const truce::wasm::Adapter& adapter : truce::wasm::adapters()) emscripten::function(adapter.name, adapter.fn);
+  for (const truce::wasm::TextAdapter& adapter : truce::wasm::text_adapters())
+    emscripten::function(adapter.name, adapter.fn);
 }

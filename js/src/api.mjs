@@ -20,6 +20,13 @@ function versionArg(value) {
   return value;
 }
 
+function requireText(value, name) {
+  if (typeof value !== 'string') {
+    throw new TruceError('INVALID_ARGUMENT', `${name} must be a string of JSON text`, { argument: name }, 400);
+  }
+  return value;
+}
+
 function errorValue(wire) {
   return wire === null ? null : TruceError.from(wire);
 }
@@ -62,6 +69,31 @@ export function createApi(module) {
         delayAfterConflict: (backoff, attempt, conflict, unit) =>
           call('delay_after_conflict', backoff, String(id), attempt, conflict.toJSON(), unit),
       }),
+
+    // Merging
+    merge: (base, mine, theirs, options) => call('merge', base, mine, theirs, options ?? null),
+    // The same merge from and to wire text: no JS objects built, key order kept exactly.
+    mergeJSON: (baseText, mineText, theirsText, options) => {
+      const out = module.merge_json(
+        requireText(baseText, 'baseText'),
+        requireText(mineText, 'mineText'),
+        requireText(theirsText, 'theirsText'),
+        options === undefined || options === null ? '' : JSON.stringify(options),
+      );
+      const newline = out.indexOf('\n');
+      const envelope = JSON.parse(out.slice(0, newline));
+      if (envelope.error) throw TruceError.from(envelope.error);
+      return { mergedText: out.slice(newline + 1), ...envelope.ok };
+    },
+    resolve: (result, choices) =>
+      call('resolve', { merged: result?.merged, conflicts: result?.conflicts }, choices ?? {}),
+    rebase: (patch, base, latest, options) => call('rebase', patch, base, latest, options ?? null),
+
+    // JSON Patch (RFC 6902) and Merge Patch (RFC 7396)
+    diff: (from, to, options) => call('diff', from, to, options ?? null),
+    applyPatch: (document, patch) => call('apply_patch', document, patch),
+    createMergePatch: (from, to) => call('create_merge_patch', from, to),
+    applyMergePatch: (target, patch) => call('apply_merge_patch', target, patch),
 
     // Errors
     toProblem: (error, instance) => call('to_problem_json', error.toJSON(), instance ?? null),

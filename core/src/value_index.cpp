@@ -1,0 +1,81 @@
+#include "value_index.hpp"
+
+#include <functional>
+#include <string_view>
+#include <utility>
+
+namespace truce::detail {
+namespace {
+
+std::size_t mix(std::size_t h) noexcept {
+  // splitmix64 finaliser: spreads nearby hashes so sums of member hashes stay distinct.
+  std::uint64_t x = static_cast<std::uint64_t>(h) + 0x9e3779b97f4a7c15ull;
+  x = (x ^ (x >> 30)) * 0xbf58476d1ce4e5b9ull;
+  x = (x ^ (x >> 27)) * 0x94d049bb133111ebull;
+  return static_cast<std::size_t>(x ^ (x >> 31));
+}
+
+}  // namespace
+
+std::size_t value_hash(const Document& value) noexcept {
+  switch (value.type()) {
+    case Document::value_t::null:
+      return 0x6e756c6c;
+    case Document::value_t::boolean:
+      return value.get<bool>() ? 0x74727565 : 0x66616c73;
+    case Document::value_t::number_integer:
+    case Document::value_t::number_unsigned:
+    case Document::value_t::number_float: {
+      // Hash through double so 1 and 1.0 agree; -0.0 folds into 0.0.
+      const double number = value.get<double>() + 0.0;
+      return mix(std::hash<double>{}(number));
+    }
+    case Document::value_t::string:
+      return std::hash<std::string_view>{}(value.get_ref<const std::string&>());
+    case Document::value_t::array: {
+      std::size_t h = 0x61727261 ^ value.size();
+      for (const auto& item : value) h = mix(h ^ value_hash(item));
+      return h;
+    }
+    case Document::value_t::object: {
+      // Order-independent: a sum of per-member hashes.
+      std::size_t h = 0x6f626a65 ^ value.size();
+      for (const auto& [key, item] : value.items())
+        h += mix(std::hash<std::string_view>{}(key) ^ mix(value_hash(item)));
+      return h;
+    }
+    default:
+      return 0;
+  }
+}
+
+std::size_t depth_of(const Document& value) {
+  std::size_t deepest = 0;
+  std::vector<std::pair<const Document*, std::size_t>> stack{{&value, 1}};
+  while (!stack.empty()) {
+    const auto [node, depth] = stack.back();
+    stack.pop_back();
+    if (!node->is_structured()) continue;
+    deepest = std::max(deepest, depth);
+    for (const auto& child : *node)
+      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+  }
+  return deepest;
+}
+
+Token ValueInterner::intern(const Document& value) {
+  auto& bucket = buckets_[value_hash(value)];
+  for (const auto& [known, token] : bucket)
+    if (*known == value) return token;
+  bucket.emplace_back(&value, next_);
+  return next_++;
+}
+
+Tokens ValueInterner::intern_all(const Document& array) {
+  Tokens tokens;
+  tokens.reserve(array.size());
+  for (const auto& item : array) tokens.push_back(intern(item));
+  return tokens;
+}
+
+}  // namespace truce::detail

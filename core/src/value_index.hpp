@@ -1,0 +1,36 @@
+#pragma once
+// Internal: hashing JSON values consistently with their equality (1 == 1.0,
+// objects regardless of key order) and interning them as sequence tokens, so
+// array algorithms compare small integers instead of documents.
+#include <cstddef>
+#include <cstdint>
+#include <unordered_map>
+#include <vector>
+
+#include "truce/document.hpp"
+#include "truce/sequence.hpp"
+
+namespace truce::detail {
+
+// Equal values hash equally. Recursion follows the value's depth, which callers
+// have bounded (parse limits, merge's depth check).
+std::size_t value_hash(const Document& value) noexcept;
+
+// The deepest nesting in `value`, computed without recursion.
+std::size_t depth_of(const Document& value);
+
+class ValueInterner {
+ public:
+  // The token of `value`: equal values (by JSON equality) get equal tokens.
+  // `value` must outlive the interner.
+  Token intern(const Document& value);
+  Tokens intern_all(const Document& array);
+  // How many distinct values have been interned (tokens are 0 .. size() - 1).
+  std::size_t size() const noexcept { return next_; }
+
+ private:
+  std::unordered_map<std::size_t, std::vector<std::pair<const Document*, Token>>> buckets_;
+  Token next_ = 0;
+};
+
+}  // namespace truce::detail

@@ -1,0 +1,94 @@
+// Merging, diffs and patches, as JSON in / JSON out.
+#include <map>
+
+#include "adapters.hpp"
+#include "boundary.hpp"
+#include "truce/diff.hpp"
+#include "truce/error.hpp"
+#include "truce/json.hpp"
+#include "truce/merge.hpp"
+#include "truce/patch.hpp"
+#include "truce/rebase.hpp"
+
+namespace truce::wasm {
+namespace {
+
+DiffOptions diff_options(const Document& wire) {
+  DiffOptions options;
+  if (wire.is_null()) return options;
+  if (!wire.is_object()) throw Error(Code::InvalidArgument, "diff options must be an object");
+  for (const auto& [name, value] : wire.items()) {
+    if (name != "idKey" || !value.is_string())
+      throw Error(Code::InvalidArgument, "diff options take only idKey (a string)", {{"option", name}});
+    options.id_key = value.get<std::string>();
+  }
+  return options;
+}
+
+Document merge_values(const Document& args) {
+  return merge(args[0], args[1], args[2], MergeOptions::from_json(args.size() > 3 ? args[3] : Document())).to_json();
+}
+
+Document resolve_result(const Document& args) {
+  if (!args[1].is_object()) throw Error(Code::InvalidArgument, "choices must map conflict paths to choices");
+  std::map<std::string, Choice> choices;
+  for (const auto& [path, choice] : args[1].items()) choices.emplace(path, Choice::from_json(choice));
+  return resolve(MergeResult::from_json(args[0]), choices);
+}
+
+Document diff_values(const Document& args) {
+  return diff(args[0], args[1], diff_options(args.size() > 2 ? args[2] : Document()));
+}
+Document apply_patch_value(const Document& args) { return apply_patch(args[0], args[1]); }
+Document create_merge_patch_value(const Document& args) { return create_merge_patch(args[0], args[1]); }
+Document apply_merge_patch_value(const Document& args) { return apply_merge_patch(args[0], args[1]); }
+
+Document rebase_patch(const Document& args) {
+  RebaseResult result =
+      rebase(args[0], args[1], args[2], MergeOptions::from_json(args.size() > 3 ? args[3] : Document()));
+  Document out = result.merge.to_json();
+  out["patch"] = std::move(result.patch);
+  return out;
+}
+
+std::string merge_texts(const std::string& base, const std::string& mine, const std::string& theirs,
+                        const std::string& options_json) {
+  std::string merged_text;
+  std::string envelope = guarded("[]", 0, [&](const Document&) -> Document {
+    const MergeOptions options = MergeOptions::from_json(options_json.empty() ? Document() : parse_json(options_json));
+    const auto parse_side = [](const std::string& text, const char* side) {
+      try {
+        return parse_json(text);
+      } catch (const Error& error) {
+        Document details = error.details();
+        details["side"] = side;
+        throw Error(error.code(), std::string(side) + ": " + error.message(), std::move(details));
+      }
+    };
+    MergeResult result =
+        merge(parse_side(base, "base"), parse_side(mine, "mine"), parse_side(theirs, "theirs"), options);
+    merged_text = to_json_text(result.merged);
+    Document meta = result.to_json();
+    meta.erase("merged");
+    return meta;
+  });
+  return envelope + "\n" + merged_text;
+}
+
+}  // namespace
+
+void add_merge_adapters(std::vector<Adapter>& table) {
+  table.insert(table.end(), {
+                                {"merge", &adapt<merge_values, 3>},
+                                {"resolve", &adapt<resolve_result, 2>},
+                                {"diff", &adapt<diff_values, 2>},
+                                {"apply_patch", &adapt<apply_patch_value, 2>},
+                                {"create_merge_patch", &adapt<create_merge_patch_value, 2>},
+                                {"apply_merge_patch", &adapt<apply_merge_patch_value, 2>},
+                                {"rebase", &adapt<rebase_patch, 3>},
+                            });
+}
+
+void add_merge_text_adapters(std::vector<TextAdapter>& table) { table.push_back({"merge_json", &merge_texts}); }
+
+}  // namespace truce::wasm
