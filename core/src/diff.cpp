@@ -1,7 +1,6 @@
 #include "truce/diff.hpp"
 
 #include <algorithm>
-#include <unordered_set>
 
 #include "truce/error.hpp"
 #include "truce/pointer.hpp"
@@ -10,18 +9,6 @@
 
 namespace truce {
 namespace {
-
-bool identity_capable(const Document& array, const std::string& id_key) {
-  detail::ValueInterner seen;
-  std::unordered_set<Token> ids;
-  for (const auto& item : array) {
-    if (!item.is_object()) return false;
-    const auto id = item.find(id_key);
-    if (id == item.end() || !(id->is_string() || id->is_number_integer())) return false;
-    if (!ids.insert(seen.intern(*id)).second) return false;
-  }
-  return true;
-}
 
 class Differ {
  public:
@@ -43,7 +30,8 @@ class Differ {
     if (from == to) return;
     if (from.is_object() && to.is_object()) return diff_object(from, to, path);
     if (from.is_array() && to.is_array()) {
-      if (!options_.id_key.empty() && identity_capable(from, options_.id_key) && identity_capable(to, options_.id_key))
+      if (!options_.id_key.empty() && detail::is_identity_array(from, options_.id_key) &&
+          detail::is_identity_array(to, options_.id_key))
         return diff_identity_array(from, to, path);
       return diff_sequence_array(from, to, path);
     }

@@ -38,8 +38,6 @@ struct CompiledRule {
   Rule rule;
 };
 
-bool is_identity_key(const Document& id) { return id.is_string() || id.is_number_integer(); }
-
 class Merger {
  public:
   explicit Merger(const MergeOptions& options) : options_(options) {
@@ -284,21 +282,9 @@ class Merger {
 
   // ---- arrays --------------------------------------------------------------
 
-  static bool identity_capable(const Document& array, const std::string& id_key) {
-    detail::ValueInterner seen;
-    std::unordered_set<Token> ids;
-    for (const auto& item : array) {
-      if (!item.is_object()) return false;
-      const auto id = item.find(id_key);
-      if (id == item.end() || !is_identity_key(*id)) return false;
-      if (!ids.insert(seen.intern(*id)).second) return false;  // duplicate id: not an identity array
-    }
-    return true;
-  }
-
   Document merge_array(const Document& base, const Document& mine, const Document& theirs, const std::string& id_key) {
-    if (!id_key.empty() && identity_capable(base, id_key) && identity_capable(mine, id_key) &&
-        identity_capable(theirs, id_key)) {
+    if (!id_key.empty() && detail::is_identity_array(base, id_key) && detail::is_identity_array(mine, id_key) &&
+        detail::is_identity_array(theirs, id_key)) {
       ++result_.stats.identity_arrays;
       return merge_identity_array(base, mine, theirs, id_key);
     }

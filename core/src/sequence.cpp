@@ -108,10 +108,10 @@ struct ChangeMap {
 
 // Where equal elements make the placement of an insertion or deletion
 // ambiguous, place it as git's xdiff does (xdl_change_compact without the
-// indent heuristic): as late as possible, unless an earlier position lines it
-// up with a change on the other side. Diff3 results, and so clean merges,
-// then agree with `git merge-file`. `other`'s groups stay in step with
-// `side`'s: both are delimited by the same matched pairs.
+// indent heuristic): as late as possible, or, if some position lines it up
+// with a change on the other side, the latest such position. Diff3 results,
+// and so clean merges, then agree with `git merge-file`. `other`'s groups
+// stay in step with `side`'s: both are delimited by the same matched pairs.
 void slide_changes(ChangeMap& side, const ChangeMap& other) {
   Group group = side.first_group();
   Group other_group = other.first_group();
@@ -311,8 +311,9 @@ class Matcher {
       a_end = i;
       b_end = j;
     }
-    if (box.a_begin < a_end && box.b_begin < b_end)
+    if (box.a_begin < a_end && box.b_begin < b_end) {
       pending.push_back(Box<Index>{box.a_begin, a_end, box.b_begin, b_end});
+    }
     return true;
   }
 
@@ -553,6 +554,8 @@ std::vector<Diff3Chunk> diff3(const Tokens& base, const Tokens& mine, const Toke
     const bool mine_kept = same_tokens(mine, mine_span, base, base_span);
     const bool theirs_kept = same_tokens(theirs, theirs_span, base, base_span);
     Diff3Chunk::Kind kind = Diff3Chunk::Kind::Conflict;
+    // All three can agree here only where a capped or anchored matching
+    // missed an alignment; that is stable all the same.
     if (mine_kept && theirs_kept) {
       kind = Diff3Chunk::Kind::Stable;
     } else if (mine_kept) {

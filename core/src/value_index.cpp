@@ -63,6 +63,20 @@ std::size_t depth_of(const Document& value) {
   return deepest;
 }
 
+bool is_identity_array(const Document& array, const std::string& id_key) {
+  ValueInterner seen;
+  std::vector<char> taken;
+  for (const auto& item : array) {
+    if (!item.is_object()) return false;
+    const auto id = item.find(id_key);
+    if (id == item.end() || !(id->is_string() || id->is_number_integer())) return false;
+    const Token token = seen.intern(*id);
+    if (token < taken.size()) return false;  // interned before: a duplicate id
+    taken.push_back(1);
+  }
+  return true;
+}
+
 Token ValueInterner::intern(const Document& value) {
   auto& bucket = buckets_[value_hash(value)];
   for (const auto& [known, token] : bucket)

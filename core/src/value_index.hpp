@@ -4,6 +4,7 @@
 // array algorithms compare small integers instead of documents.
 #include <cstddef>
 #include <cstdint>
+#include <string>
 #include <unordered_map>
 #include <vector>
 
@@ -18,6 +19,10 @@ std::size_t value_hash(const Document& value) noexcept;
 
 // The deepest nesting in `value`, computed without recursion.
 std::size_t depth_of(const Document& value);
+
+// Whether `array` can be matched by identity: every item an object whose
+// `id_key` member is a string or an integer, no id twice.
+bool is_identity_array(const Document& array, const std::string& id_key);
 
 class ValueInterner {
  public:

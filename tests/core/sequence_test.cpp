@@ -175,9 +175,9 @@ TEST(CommonSubsequence, AlignsAmbiguousDeletionWithAnInsertion) {
 }
 
 TEST(CommonSubsequence, BreaksTiesLikeGitDiff) {
-  // Two alignments of equal length; `git diff` (xdiff) pairs the first 3 with
-  // the first of the two in b, because its search also covers the 0 that b
-  // repeats from the common prefix.
+  // Two alignments of equal length. `git diff` (xdiff) pairs a's 3 with the
+  // second 3 of b: its search also covers b's second 0, which occurs in a
+  // only within the common prefix, and that shifts how the tie is broken.
   const Tokens a{0, 1, 2, 3, 4, 5}, b{0, 0, 3, 3, 5, 5};
   EXPECT_EQ(common_subsequence(a, b), (Pairs{{0, 0}, {3, 3}, {5, 5}}));
 }

@@ -4,11 +4,13 @@
 // caller assigned so that equal elements have equal tokens (interning), which
 // keeps these algorithms independent of what the elements are.
 //
-// Near-linear on the inputs merges meet: common prefix/suffix are stripped,
-// tokens unique in both gaps anchor the match (patience diff: longest
-// increasing subsequence, O(n log n)), and only the remaining unanchored gaps
-// run an O((n+m)·d) Myers search whose work is capped; past the cap a gap is
-// treated as replaced whole. No O(n·m) table, no recursion on input size.
+// Near-linear on the inputs merges meet: common prefix/suffix are stripped;
+// small gaps (up to ~1,000 elements) are searched exactly with Myers, tie-broken
+// and slid like git's xdiff so text merges agree with `git merge-file`; larger
+// gaps are first anchored on tokens unique to both sides (patience diff: longest
+// increasing subsequence, O(n log n)). The Myers search gives up past an edit
+// distance of 2,000 and a work budget, treating that gap as replaced whole.
+// No O(n·m) table, no recursion on input size.
 
 #include <cstddef>
 #include <cstdint>
