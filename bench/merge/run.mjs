@@ -552,7 +552,7 @@ async function main() {
     for (const impl of opts.impls) {
       const only = IMPLS.find((i) => i.key === impl).cases;
       if (only && !only.test(c.name)) continue;
-      process.stdout.write(`  ${c.name.padEnd(12)} ${impl.padEnd(16)} `);
+      process.stdout.write(`  ${c.name.padEnd(12)} ${impl.padEnd(19)} `);
       const result = impl === 'native' ? await measureNative(opts, c, plan, dir) : await measureJs(opts, c, plan, dir, impl, nativeMerged);
       if (impl === 'native' && result.status === 'ok') nativeMerged = result.mergedPath;
       console.log(result.status === 'ok' ? `${fmtMs(result.medianMs)} ms (median of ${result.runs})` : `${result.message}${result.detail ? ` (${result.detail})` : ''}`);
