@@ -32,7 +32,8 @@ std::string error_envelope_for_current_exception();
 template <class Body>
 std::string guarded(const std::string& args_json, std::size_t arity, Body&& body) {
   try {
-    return ok_envelope(body(arguments(args_json, arity)));
+    Document args = arguments(args_json, arity);
+    return ok_envelope(body(args));
   } catch (...) {
     return error_envelope_for_current_exception();
   }
@@ -40,6 +41,11 @@ std::string guarded(const std::string& args_json, std::size_t arity, Body&& body
 
 // An adapter from a body over parsed arguments: the form every table entry takes.
 template <Document (*Body)(const Document& args), std::size_t Arity>
+std::string adapt(const std::string& args_json) {
+  return guarded(args_json, Arity, Body);
+}
+// The same for a body that may take its arguments apart (move out of them).
+template <Document (*Body)(Document& args), std::size_t Arity>
 std::string adapt(const std::string& args_json) {
   return guarded(args_json, Arity, Body);
 }

@@ -25,8 +25,10 @@ DiffOptions diff_options(const Document& wire) {
   return options;
 }
 
-Document merge_values(const Document& args) {
-  return merge(args[0], args[1], args[2], MergeOptions::from_json(args.size() > 3 ? args[3] : Document())).to_json();
+// The parsed arguments are ours: merge takes them apart instead of copying.
+Document merge_values(Document& args) {
+  const MergeOptions options = MergeOptions::from_json(args.size() > 3 ? args[3] : Document());
+  return merge(std::move(args[0]), std::move(args[1]), std::move(args[2]), options).to_json();
 }
 
 Document resolve_result(const Document& args) {
@@ -46,7 +48,7 @@ Document apply_merge_patch_value(const Document& args) { return apply_merge_patc
 Document rebase_patch(const Document& args) {
   RebaseResult result =
       rebase(args[0], args[1], args[2], MergeOptions::from_json(args.size() > 3 ? args[3] : Document()));
-  Document out = result.merge.to_json();
+  Document out = std::move(result.merge).to_json();
   out["patch"] = std::move(result.patch);
   return out;
 }
@@ -68,7 +70,8 @@ std::string merge_texts(const std::string& base, const std::string& mine, const 
     MergeResult result =
         merge(parse_side(base, "base"), parse_side(mine, "mine"), parse_side(theirs, "theirs"), options);
     merged_text = to_json_text(result.merged);
-    Document meta = result.to_json();
+    result.merged = nullptr;
+    Document meta = std::move(result).to_json();
     meta.erase("merged");
     return meta;
   });

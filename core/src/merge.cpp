@@ -40,7 +40,8 @@ struct CompiledRule {
 
 class Merger {
  public:
-  explicit Merger(const MergeOptions& options) : options_(options) {
+  // consume: the sides are the caller's to give away (merge(Document&&, ...)).
+  Merger(const MergeOptions& options, bool consume) : options_(options), consume_(consume) {
     for (const auto& [pattern, rule] : options.rules) {
       CompiledRule compiled{Pointer::parse(pattern).tokens(), 0, rule};
       compiled.wildcards = static_cast<std::size_t>(std::count(compiled.tokens.begin(), compiled.tokens.end(), "*"));
@@ -90,6 +91,15 @@ class Merger {
     std::vector<std::string>& path_;
   };
 
+  // A side's value for the result: moved out of the side when the caller gave
+  // the documents away. Every path reads a side's value before it takes it,
+  // and takes each at most once.
+  std::optional<Document> take(Side side) const {
+    if (!side) return std::nullopt;
+    if (consume_) return std::move(*const_cast<Document*>(side));
+    return *side;
+  }
+
   // ---- conflicts -----------------------------------------------------------
 
   // Records a conflict at the current path and returns what merged holds for it.
@@ -105,7 +115,7 @@ class Merger {
     Side kept = options_.on_conflict == OnConflict::Mine ? mine : theirs;
     c.in_merged = kept != nullptr;
     result_.conflicts.push_back(std::move(c));
-    return copy(kept);
+    return take(kept);
   }
 
   Conflict::Kind disagreement_kind(Side base, Side mine, Side theirs) const {
@@ -126,11 +136,11 @@ class Merger {
                   {{"limit", "depth"}, {"max", options_.max_depth}});
     }
     const Rule* rule = rule_here();
-    if (rule && rule->kind == Rule::Kind::Mine) return copy(mine);
-    if (rule && rule->kind == Rule::Kind::Theirs) return copy(theirs);
+    if (rule && rule->kind == Rule::Kind::Mine) return take(mine);
+    if (rule && rule->kind == Rule::Kind::Theirs) return take(theirs);
 
-    if (same(mine, theirs) || same(mine, base)) return copy(theirs);
-    if (same(theirs, base)) return copy(mine);
+    if (same(mine, theirs) || same(mine, base)) return take(theirs);
+    if (same(theirs, base)) return take(mine);
 
     // Both sides changed, differently.
     if (rule) {
@@ -299,8 +309,8 @@ class Merger {
     detail::ValueInterner interner;
     const Tokens b = interner.intern_all(base), m = interner.intern_all(mine), t = interner.intern_all(theirs);
     Document out = Document::array();
-    const auto append = [&out](const Document& from, Span span) {
-      for (std::size_t i = span.begin; i < span.end; ++i) out.push_back(from[i]);
+    const auto append = [&](const Document& from, Span span) {
+      for (std::size_t i = span.begin; i < span.end; ++i) out.push_back(*take(&from[i]));
     };
     for (const Diff3Chunk& chunk : diff3(b, m, t)) {
       switch (chunk.kind) {
@@ -326,8 +336,8 @@ class Merger {
               for (std::size_t i = span.begin; i < span.end; ++i) part.push_back(from[i]);
               return part;
             };
-            const Document base_chunk = slice(base, chunk.base), mine_chunk = slice(mine, chunk.mine),
-                           theirs_chunk = slice(theirs, chunk.theirs);
+            Document base_chunk = slice(base, chunk.base), mine_chunk = slice(mine, chunk.mine),
+                     theirs_chunk = slice(theirs, chunk.theirs);
             const Span kept = options_.on_conflict == OnConflict::Mine ? chunk.mine : chunk.theirs;
             const std::size_t start = out.size();
             conflict(Conflict::Kind::Sequence, &base_chunk, &mine_chunk, &theirs_chunk,
@@ -448,7 +458,7 @@ class Merger {
       PathScope scope(path_, std::to_string(out.size()));
       if (move_conflict[id]) {
         // The item is in merged either way; the sides are its indexes in each array.
-        const Document at_base(item.base), at_mine(item.mine), at_theirs(item.theirs);
+        Document at_base(item.base), at_mine(item.mine), at_theirs(item.theirs);
         conflict(Conflict::Kind::Move, &at_base, &at_mine, &at_theirs);
       }
       auto merged =
@@ -472,6 +482,7 @@ class Merger {
   }
 
   const MergeOptions& options_;
+  const bool consume_;
   std::vector<CompiledRule> rules_;
   std::vector<std::string> path_;
   MergeResult result_;
@@ -618,16 +629,19 @@ Conflict Conflict::from_json(const Document& wire) {
   return c;
 }
 
-Document MergeResult::to_json() const {
+Document MergeResult::to_json() const& { return MergeResult(*this).to_json(); }
+
+Document MergeResult::to_json() && {
   Document conflict_list = Document::array();
   for (const auto& c : conflicts) conflict_list.push_back(c.to_json());
-  return {{"merged", merged},
-          {"conflicts", std::move(conflict_list)},
-          {"clean", clean()},
-          {"stats",
-           {{"valuesVisited", stats.values_visited},
-            {"identityArrays", stats.identity_arrays},
-            {"sequenceArrays", stats.sequence_arrays}}}};
+  Document out = Document::object();
+  out["merged"] = std::move(merged);
+  out["conflicts"] = std::move(conflict_list);
+  out["clean"] = clean();
+  out["stats"] = {{"valuesVisited", stats.values_visited},
+                  {"identityArrays", stats.identity_arrays},
+                  {"sequenceArrays", stats.sequence_arrays}};
+  return out;
 }
 
 MergeResult MergeResult::from_json(const Document& wire) {
@@ -640,7 +654,13 @@ MergeResult MergeResult::from_json(const Document& wire) {
 }
 
 MergeResult merge(const Document& base, const Document& mine, const Document& theirs, const MergeOptions& options) {
-  return Merger(options).run(base, mine, theirs);
+  return Merger(options, false).run(base, mine, theirs);
+}
+
+MergeResult merge(Document&& base, Document&& mine, Document&& theirs, const MergeOptions& options) {
+  // One document passed twice cannot be taken apart twice.
+  const bool distinct = &base != &mine && &mine != &theirs && &base != &theirs;
+  return Merger(options, distinct).run(base, mine, theirs);
 }
 
 }  // namespace truce

@@ -1,5 +1,6 @@
 #include "value_index.hpp"
 
+#include <algorithm>
 #include <functional>
 #include <string_view>
 #include <utility>
@@ -78,11 +79,30 @@ bool is_identity_array(const Document& array, const std::string& id_key) {
 }
 
 Token ValueInterner::intern(const Document& value) {
-  auto& bucket = buckets_[value_hash(value)];
-  for (const auto& [known, token] : bucket)
-    if (*known == value) return token;
-  bucket.emplace_back(&value, next_);
-  return next_++;
+  if ((values_.size() + 1) * 2 > slots_.size()) grow();
+  const std::size_t hash = value_hash(value);
+  const std::size_t mask = slots_.size() - 1;
+  std::size_t s = hash & mask;
+  for (; slots_[s] != 0; s = (s + 1) & mask) {
+    const Token known = slots_[s] - 1;
+    if (hashes_[known] == hash && *values_[known] == value) return known;
+  }
+  const auto token = static_cast<Token>(values_.size());
+  slots_[s] = token + 1;
+  values_.push_back(&value);
+  hashes_.push_back(hash);
+  return token;
+}
+
+void ValueInterner::grow() {
+  std::vector<Token> slots(std::max<std::size_t>(16, slots_.size() * 2), 0);
+  const std::size_t mask = slots.size() - 1;
+  for (std::size_t token = 0; token < values_.size(); ++token) {
+    std::size_t s = hashes_[token] & mask;
+    while (slots[s] != 0) s = (s + 1) & mask;
+    slots[s] = static_cast<Token>(token + 1);
+  }
+  slots_ = std::move(slots);
 }
 
 Tokens ValueInterner::intern_all(const Document& array) {

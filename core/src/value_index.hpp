@@ -5,7 +5,6 @@
 #include <cstddef>
 #include <cstdint>
 #include <string>
-#include <unordered_map>
 #include <vector>
 
 #include "truce/document.hpp"
@@ -31,11 +30,15 @@ class ValueInterner {
   Token intern(const Document& value);
   Tokens intern_all(const Document& array);
   // How many distinct values have been interned (tokens are 0 .. size() - 1).
-  std::size_t size() const noexcept { return next_; }
+  std::size_t size() const noexcept { return values_.size(); }
 
  private:
-  std::unordered_map<std::size_t, std::vector<std::pair<const Document*, Token>>> buckets_;
-  Token next_ = 0;
+  void grow();
+
+  // Open addressing over tokens: one flat table, no allocation per value.
+  std::vector<const Document*> values_;  // token -> first value seen
+  std::vector<std::size_t> hashes_;      // token -> its hash
+  std::vector<Token> slots_;             // token + 1, 0 = empty
 };
 
 }  // namespace truce::detail

@@ -2,6 +2,11 @@
 
 #include <gtest/gtest.h>
 
+#include <limits>
+#include <optional>
+#include <random>
+#include <string>
+
 #include "test_support.hpp"
 
 namespace truce {
@@ -65,6 +70,160 @@ TEST(ToJsonText, PrintsCompactOrIndented) {
 
 TEST(ToJsonText, RefusesInvalidUtf8BuiltInCpp) {
   EXPECT_TRUCE_ERROR(to_json_text(Document("\xff")), Code::InvalidJson);
+}
+
+// Random JSON-ish text: mostly valid, with the corners parsers get wrong
+// (escapes, surrogates, multi-byte and broken UTF-8, big and odd numbers,
+// repeated keys, whitespace), and sometimes one byte changed or cut off.
+class RandomText {
+ public:
+  explicit RandomText(std::uint32_t seed) : rng_(seed) {}
+
+  std::string next() {
+    std::string text;
+    value(text, 4);
+    switch (pick(0, 5)) {
+      case 0:
+        if (!text.empty()) text[static_cast<std::size_t>(pick(0, static_cast<int>(text.size()) - 1))] = byte();
+        break;
+      case 1:
+        text.resize(static_cast<std::size_t>(pick(0, static_cast<int>(text.size()))));
+        break;
+      default:
+        break;
+    }
+    return text;
+  }
+
+ private:
+  int pick(int lo, int hi) { return std::uniform_int_distribution<int>(lo, hi)(rng_); }
+  char byte() {
+    static const char bytes[] = "{}[],:\"\\/ \t\nabefnrtu0123456789+-.eE\x01\x7f\x80\xbf\xc3\xed\xf0\xf4\xff";
+    return bytes[pick(0, sizeof bytes - 2)];
+  }
+  void space(std::string& out) {
+    static const char* spaces[] = {"", "", "", " ", "\n\t ", "\r\n"};
+    out += spaces[pick(0, 5)];
+  }
+  void string(std::string& out) {
+    static const char* pieces[] = {
+        "a", "Zz", " ", "\\\"", "\\\\", "\\/", "\\b\\f\\n\\r\\t", "\\u0041", "\\u00e9", "\\u0000", "\\u001f",
+        "\\ud83d\\ude00", "\\ud800", "\\udc00", "\\uD834\\uDD1E", "\\x", "\\u12", "\xc3\xa9", "\xe2\x82\xac",
+        "\xf0\x9f\x98\x80", "\xc0\xaf", "\xed\xa0\x80", "\xf4\x90\x80\x80", "\xe0\x80\x80", "\x7f", "\x01", "\xff",
+        "long string without anything special in it at all",
+    };
+    out += '"';
+    for (int i = pick(0, 4); i > 0; --i) out += pieces[pick(0, sizeof pieces / sizeof *pieces - 1)];
+    out += '"';
+  }
+  void number(std::string& out) {
+    static const char* numbers[] = {
+        "0", "-0", "7", "-12", "1.5", "-0.0", "1e3", "1E-3", "2.5e+10", "1e400", "-1e400", "4.9e-324",
+        "9007199254740993", "9223372036854775807", "9223372036854775808", "-9223372036854775808",
+        "-9223372036854775809", "18446744073709551615", "18446744073709551616", "123456789012345678901234567890",
+        "0.1", "1.0", "100", "01", "1.", ".5", "-", "1e", "+1", "0x10", "1.5e3.2",
+    };
+    out += numbers[pick(0, sizeof numbers / sizeof *numbers - 1)];
+  }
+  void value(std::string& out, int depth) {
+    space(out);
+    const int kind = depth <= 0 ? pick(2, 4) : pick(0, 4);
+    if (kind == 0) {
+      out += '{';
+      for (int i = pick(0, 4); i > 0; --i) {
+        space(out);
+        if (pick(0, 3) == 0) out += "\"k\"";
+        else string(out);
+        space(out);
+        out += ':';
+        value(out, depth - 1);
+        if (i > 1) out += ',';
+      }
+      space(out);
+      out += '}';
+    } else if (kind == 1) {
+      out += '[';
+      for (int i = pick(0, 4); i > 0; --i) {
+        value(out, depth - 1);
+        if (i > 1) out += ',';
+      }
+      out += ']';
+    } else if (kind == 2) {
+      string(out);
+    } else if (kind == 3) {
+      number(out);
+    } else {
+      static const char* literals[] = {"true", "false", "null", "tru", "nul"};
+      out += literals[pick(0, 4)];
+    }
+    space(out);
+  }
+
+  std::mt19937 rng_;
+};
+
+// The text as a JSON string with every non-ASCII byte escaped, for messages.
+std::string shown(const std::string& text) {
+  return Document(text).dump(-1, ' ', true, nlohmann::detail::error_handler_t::replace);
+}
+
+// Same type everywhere, not only equal values: nlohmann's == calls 1u and 1 equal.
+bool same_types(const Document& a, const Document& b) {
+  if (a.type() != b.type() || a != b) return false;
+  if (a.is_object()) {
+    auto it = b.begin();
+    for (const auto& [key, value] : a.items()) {
+      if (it.key() != key || !same_types(value, it.value())) return false;
+      ++it;
+    }
+  }
+  if (a.is_array()) {
+    for (std::size_t i = 0; i < a.size(); ++i)
+      if (!same_types(a[i], b[i])) return false;
+  }
+  return true;
+}
+
+TEST(ParseJson, AgreesWithNlohmannOnRandomText) {
+  RandomText random(20261123);
+  int accepted = 0;
+  for (int i = 0; i < 20000; ++i) {
+    const std::string text = random.next();
+    std::optional<Document> reference;
+    try {
+      reference = Document::parse(text);
+    } catch (const nlohmann::json::exception&) {
+    }
+    std::optional<Document> ours;
+    try {
+      ours = parse_json(text);
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), Code::InvalidJson) << text;
+    }
+    ASSERT_EQ(ours.has_value(), reference.has_value()) << "text: " << shown(text);
+    if (!ours) continue;
+    ++accepted;
+    ASSERT_TRUE(same_types(*ours, *reference)) << "text: " << shown(text);
+    ASSERT_EQ(to_json_text(*ours), reference->dump()) << "text: " << shown(text);
+  }
+  EXPECT_GT(accepted, 5000);  // the generator must exercise valid text too
+}
+
+TEST(ToJsonText, PrintsWhatNlohmannPrints) {
+  const Document doc = {{"control", std::string("\x00\x01\x1f\x7f\b\f\n\r\t\"\\/", 12)},
+                        {"numbers", {0, -1, 18446744073709551615ull, -9223372036854775807ll - 1, 0.1, 1e300, -0.0, 1.0,
+                                     5e-324, std::numeric_limits<double>::infinity()}},
+                        {"unicode", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
+                        {"nested", {{"a", Document::array()}, {"b", Document::object()}, {"c", nullptr}, {"d", true}}}};
+  EXPECT_EQ(to_json_text(doc), doc.dump());
+}
+
+TEST(ParseJson, ByteOrderMarkIsRejectedLikeJsonParse) {
+  EXPECT_EQ(parse_error("\xef\xbb\xbf{}").code(), Code::InvalidJson);
+}
+
+TEST(ParseJson, RepeatedNameKeepsTheLastValueAtTheFirstPosition) {
+  EXPECT_EQ(to_json_text(parse_json(R"({"a":1,"b":2,"a":3})")), R"({"a":3,"b":2})");
 }
 
 }  // namespace

@@ -51,6 +51,14 @@ TEST(MergeLaws, HoldOnRandomDocuments) {
     const MergeResult twice = merge(base, edited, other);
     ASSERT_EQ(to_json_text(once.to_json()), to_json_text(twice.to_json()));
     ASSERT_NO_THROW(parse_json(to_json_text(once.merged)));
+
+    // Giving the documents away (moves instead of copies) changes nothing.
+    ASSERT_EQ(to_json_text(merge(Document(base), Document(edited), Document(other)).to_json()),
+              to_json_text(once.to_json()));
+    MergeOptions mine_wins;
+    mine_wins.on_conflict = OnConflict::Mine;
+    ASSERT_EQ(to_json_text(merge(Document(base), Document(edited), Document(other), mine_wins).to_json()),
+              to_json_text(merge(base, edited, other, mine_wins).to_json()));
   }
 }
 

@@ -102,8 +102,9 @@ struct MergeResult {
   MergeStats stats;
 
   bool clean() const noexcept { return conflicts.empty(); }
-  // {"merged", "conflicts": [...], "clean", "stats"}
-  Document to_json() const;
+  // {"merged", "conflicts": [...], "clean", "stats"}; the && form moves merged out.
+  Document to_json() const&;
+  Document to_json() &&;
   // From {"merged", "conflicts"} (as to_json() gives them); INVALID_ARGUMENT when malformed.
   static MergeResult from_json(const Document& wire);
 };
@@ -111,6 +112,11 @@ struct MergeResult {
 // LIMIT_EXCEEDED past options.max_depth; INVALID_ARGUMENT for bad options.
 MergeResult merge(const Document& base, const Document& mine, const Document& theirs,
                   const MergeOptions& options = {});
+// The same merge, taking the documents over: values the result keeps are moved
+// out of them instead of copied (what a server that parsed the three texts
+// wants: on a 9 MB document, copying was a third of the merge). The documents
+// are left valid but hollow.
+MergeResult merge(Document&& base, Document&& mine, Document&& theirs, const MergeOptions& options = {});
 
 // A decision for one conflict: a side, or a value of the caller's own.
 struct Choice {
