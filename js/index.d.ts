@@ -24,6 +24,8 @@ export type ErrorCode =
   | 'IDEMPOTENCY_KEY_MISSING'
   | 'IDEMPOTENCY_KEY_REUSED'
   | 'IDEMPOTENCY_IN_PROGRESS'
+  | 'IDEMPOTENCY_KEY_INVALID'
+  | 'IDEMPOTENCY_LEASE_LOST'
   | 'INVALID_JSON'
   | 'INVALID_PATCH'
   | 'INVALID_POINTER'
@@ -32,6 +34,7 @@ export type ErrorCode =
   | 'INVALID_ARGUMENT'
   | 'LIMIT_EXCEEDED'
   | 'OUT_OF_MEMORY'
+  | 'STORE_UNAVAILABLE'
   | 'INTERNAL';
 
 export declare class TruceError extends Error {
@@ -155,8 +158,96 @@ export interface Truce {
   createMergePatch(from: JsonValue, to: JsonValue): JsonValue;
   applyMergePatch<T = JsonValue>(target: JsonValue, patch: JsonValue): T;
 
+  // Idempotency: canonical JSON and fingerprints
+  /**
+   * RFC 8785 canonical JSON: members sorted by UTF-16 code units, no whitespace,
+   * numbers as Number.prototype.toString prints them. The value is read as
+   * JSON.stringify reads it (toJSON() applies; undefined members are left out).
+   * Throws INVALID_ARGUMENT for NaN, Infinity, BigInt, cycles or a value with no
+   * JSON form, INVALID_JSON for a string holding a lone surrogate.
+   */
+  canonicalJSON(value: unknown): string;
+  /** Lowercase hex SHA-256 of the UTF-8 bytes of `text` (lone surrogates as U+FFFD, as TextEncoder does). */
+  sha256Hex(text: string): string;
+  /**
+   * Lowercase hex SHA-256 of canonicalJSON({ method, path, body }), the same in
+   * the browser and on the server. The method is case-sensitive and kept as
+   * given; object key order never matters, array order does. An absent body
+   * (undefined) is hashed as null.
+   */
+  fingerprint(method: string, path: string, body?: unknown): string;
+
+  /** A new UUIDv7 (RFC 9562), lowercase: time-ordered, unique even within one millisecond. */
+  newIdempotencyKey(): string;
+  newUuidV4(): string;
+  /** "session-2026-01-15T10-30-45-k3j9x0q2m": UTC time and 9 random base-36 characters. */
+  newSessionId(): string;
+  /** The 8-4-4-4-12 form in either case, or null. */
+  parseUuid(text: string): ParsedUuid | null;
+  checkKey(key: string, policy?: KeyPolicy): KeyCheck;
+  isValidKey(key: string, policy?: KeyPolicy): boolean;
+  /** A ledger over an in-memory store inside the module; call dispose() when done. */
+  createLedger(options?: LedgerOptions): MemoryLedger;
+
   /** RFC 9457 application/problem+json for an error. */
   toProblem(error: TruceError, instance?: string): ProblemDocument;
+}
+
+export interface ParsedUuid {
+  /** Lowercase canonical form. */
+  uuid: string;
+  version: number;
+  /** Version 7 only: the Unix time in milliseconds the key was made at. */
+  unixMs?: number;
+}
+
+export interface KeyPolicy {
+  /** Default 16. */
+  minLength?: number;
+  /** Default 255. */
+  maxLength?: number;
+  /** Refuse one character repeated, short repeated patterns, fewer than 4 distinct characters. Default true. */
+  rejectLowEntropy?: boolean;
+}
+
+export type KeyProblem = 'none' | 'empty' | 'too_short' | 'too_long' | 'bad_character' | 'low_entropy';
+
+export interface KeyCheck {
+  valid: boolean;
+  problem: KeyProblem;
+}
+
+export interface LedgerOptions {
+  /** How long a completed response is kept for replay. Default 24 h. */
+  ttlMs?: number;
+  /** How long a claim may stay in progress before a retry may take it over. Default 60 s. */
+  leaseMs?: number;
+  /** Bounds of the in-memory store. Defaults 100,000 records and 64 MiB. */
+  maxEntries?: number;
+  maxBytes?: number;
+  keyPolicy?: KeyPolicy;
+}
+
+export interface StoredResponse {
+  status: number;
+  headers?: Record<string, string>;
+  body?: string;
+}
+
+export type BeginResult =
+  | { kind: 'proceed'; token: string }
+  | { kind: 'replay'; response: Required<StoredResponse> }
+  | { kind: 'in_progress'; retryAfterMs: number }
+  | { kind: 'mismatch' };
+
+export interface MemoryLedger {
+  /** Throws IDEMPOTENCY_KEY_MISSING, IDEMPOTENCY_KEY_INVALID or INVALID_ARGUMENT (empty scope or fingerprint). */
+  begin(scope: string, key: string, fingerprint: string, nowMs?: number): BeginResult;
+  /** Throws IDEMPOTENCY_LEASE_LOST when the claim was taken over after its lease. 5xx responses are not kept. */
+  complete(scope: string, key: string, token: string, response: StoredResponse, nowMs?: number): void;
+  abandon(scope: string, key: string, token: string): void;
+  purgeExpired(nowMs?: number): number;
+  dispose(): void;
 }
 
 export type JsonValue = null | boolean | number | string | JsonValue[] | { [key: string]: JsonValue };

@@ -12,6 +12,7 @@ const std::vector<Adapter>& adapters() {
     std::vector<Adapter> all;
     add_version_adapters(all);
     add_merge_adapters(all);
+    add_idempotency_adapters(all);
     return all;
   }();
   return table;

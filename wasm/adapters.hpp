@@ -31,6 +31,7 @@ const std::vector<TextAdapter>& text_adapters();
 // Each module's own slice of the table.
 void add_version_adapters(std::vector<Adapter>& table);
 void add_merge_adapters(std::vector<Adapter>& table);
+void add_idempotency_adapters(std::vector<Adapter>& table);
 void add_merge_text_adapters(std::vector<TextAdapter>& table);
 
 // Calls adapter `name` (INVALID_ARGUMENT envelope if there is none).

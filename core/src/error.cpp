@@ -3,6 +3,8 @@
 #include <array>
 #include <utility>
 
+#include "utf8.hpp"
+
 namespace truce {
 namespace {
 
@@ -13,13 +15,15 @@ struct CodeInfo {
   std::string_view title;
 };
 
-constexpr std::array<CodeInfo, 15> kCodes{{
+constexpr std::array<CodeInfo, 18> kCodes{{
     {Code::VersionConflict, "VERSION_CONFLICT", 409, "Version conflict"},
     {Code::PreconditionFailed, "PRECONDITION_FAILED", 412, "Precondition failed"},
     {Code::PreconditionRequired, "PRECONDITION_REQUIRED", 428, "Precondition required"},
     {Code::IdempotencyKeyMissing, "IDEMPOTENCY_KEY_MISSING", 400, "Idempotency key missing"},
     {Code::IdempotencyKeyReused, "IDEMPOTENCY_KEY_REUSED", 422, "Idempotency key reused"},
     {Code::IdempotencyInProgress, "IDEMPOTENCY_IN_PROGRESS", 409, "Request in progress"},
+    {Code::IdempotencyKeyInvalid, "IDEMPOTENCY_KEY_INVALID", 400, "Invalid idempotency key"},
+    {Code::IdempotencyLeaseLost, "IDEMPOTENCY_LEASE_LOST", 409, "Idempotency lease lost"},
     {Code::InvalidJson, "INVALID_JSON", 400, "Invalid JSON"},
     {Code::InvalidPatch, "INVALID_PATCH", 400, "Invalid patch"},
     {Code::InvalidPointer, "INVALID_POINTER", 400, "Invalid JSON Pointer"},
@@ -28,6 +32,7 @@ constexpr std::array<CodeInfo, 15> kCodes{{
     {Code::InvalidArgument, "INVALID_ARGUMENT", 400, "Invalid argument"},
     {Code::LimitExceeded, "LIMIT_EXCEEDED", 413, "Limit exceeded"},
     {Code::OutOfMemory, "OUT_OF_MEMORY", 503, "Out of memory"},
+    {Code::StoreUnavailable, "STORE_UNAVAILABLE", 503, "Store unavailable"},
     {Code::Internal, "INTERNAL", 500, "Internal error"},
 }};
 
@@ -37,39 +42,7 @@ const CodeInfo& info(Code code) noexcept {
   return kCodes.back();
 }
 
-bool is_valid_utf8(std::string_view text) noexcept {
-  std::size_t i = 0;
-  while (i < text.size()) {
-    const auto lead = static_cast<unsigned char>(text[i]);
-    std::size_t length = 0;
-    unsigned char low = 0x80, high = 0xBF;  // allowed range of the first continuation byte
-    if (lead < 0x80)
-      length = 1;
-    else if (lead >= 0xC2 && lead <= 0xDF)
-      length = 2;
-    else if (lead == 0xE0)
-      length = 3, low = 0xA0;
-    else if (lead == 0xED)
-      length = 3, high = 0x9F;  // no UTF-16 surrogates
-    else if (lead >= 0xE1 && lead <= 0xEF)
-      length = 3;
-    else if (lead == 0xF0)
-      length = 4, low = 0x90;
-    else if (lead == 0xF4)
-      length = 4, high = 0x8F;
-    else if (lead >= 0xF1 && lead <= 0xF3)
-      length = 4;
-    else
-      return false;
-    if (i + length > text.size()) return false;
-    for (std::size_t k = 1; k < length; ++k) {
-      const auto byte = static_cast<unsigned char>(text[i + k]);
-      if (byte < (k == 1 ? low : 0x80) || byte > (k == 1 ? high : 0xBF)) return false;
-    }
-    i += length;
-  }
-  return true;
-}
+using detail::is_valid_utf8;
 
 bool holds_only_valid_utf8(const Document& value) {
   if (value.is_string()) return is_valid_utf8(value.get_ref<const std::string&>());

@@ -12,6 +12,8 @@
 #include <vector>
 
 #include "truce/error.hpp"
+#include "json_string.hpp"
+#include "utf8.hpp"
 
 // Our own parser and compact printer. nlohmann's lexer reads a byte at a time
 // through a UTF-8 state machine and copies every string twice; on a 9 MB
@@ -28,55 +30,8 @@ namespace {
 using Object = Document::object_t;
 using Array = Document::array_t;
 
-// Eight bytes at a time: does any byte need a closer look inside a string
-// (a quote, a backslash, a control byte, or a byte of a multi-byte character)?
-inline bool any_special(std::uint64_t v) {
-  constexpr std::uint64_t ones = 0x0101010101010101ULL;
-  constexpr std::uint64_t highs = 0x8080808080808080ULL;
-  const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
-  const std::uint64_t control = (v - ones * 0x20) & ~v & highs;
-  return (control | has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | (v & highs)) != 0;
-}
-
-inline bool plain_string_byte(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\' && c < 0x80; }
-
-inline const char* skip_plain(const char* p, const char* end) {
-  while (end - p >= 8) {
-    std::uint64_t v;
-    std::memcpy(&v, p, 8);
-    if (any_special(v)) break;
-    p += 8;
-  }
-  while (p < end && plain_string_byte(static_cast<unsigned char>(*p))) ++p;
-  return p;
-}
-
-// Length of the well-formed UTF-8 character at p (RFC 3629 §4: no overlong
-// forms, no surrogates, nothing above U+10FFFF), or 0 when there is none.
-std::size_t utf8_length(const char* p, const char* end) {
-  const auto* u = reinterpret_cast<const unsigned char*>(p);
-  const auto left = static_cast<std::size_t>(end - p);
-  const unsigned char c = u[0];
-  std::size_t length = 0;
-  unsigned char low = 0x80, high = 0xBF;  // the second byte's range
-  if (c >= 0xC2 && c <= 0xDF) {
-    length = 2;
-  } else if (c >= 0xE0 && c <= 0xEF) {
-    length = 3;
-    if (c == 0xE0) low = 0xA0;
-    if (c == 0xED) high = 0x9F;
-  } else if (c >= 0xF0 && c <= 0xF4) {
-    length = 4;
-    if (c == 0xF0) low = 0x90;
-    if (c == 0xF4) high = 0x8F;
-  } else {
-    return 0;
-  }
-  if (left < length || u[1] < low || u[1] > high) return 0;
-  for (std::size_t i = 2; i < length; ++i)
-    if (u[i] < 0x80 || u[i] > 0xBF) return 0;
-  return length;
-}
+using detail::skip_plain;
+using detail::utf8_length;
 
 std::string describe(const char* p, const char* end) {
   if (p >= end) return "the end of the text";
@@ -493,39 +448,7 @@ class Printer {
   }
 
   void print_string(const std::string& s) {
-    out_ += '"';
-    const char* p = s.data();
-    const char* const end = p + s.size();
-    while (p < end) {
-      const char* run = skip_plain(p, end);
-      out_.append(p, run);
-      p = run;
-      if (p == end) break;
-      const auto c = static_cast<unsigned char>(*p);
-      if (c >= 0x80) {
-        const std::size_t length = utf8_length(p, end);
-        if (length == 0) invalid_utf8();
-        out_.append(p, length);
-        p += length;
-        continue;
-      }
-      ++p;
-      switch (c) {
-        case '"': out_ += "\\\""; break;
-        case '\\': out_ += "\\\\"; break;
-        case '\b': out_ += "\\b"; break;
-        case '\f': out_ += "\\f"; break;
-        case '\n': out_ += "\\n"; break;
-        case '\r': out_ += "\\r"; break;
-        case '\t': out_ += "\\t"; break;
-        default: {
-          static const char hex[] = "0123456789abcdef";
-          const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-          out_.append(escaped, sizeof escaped);
-        }
-      }
-    }
-    out_ += '"';
+    if (!detail::append_json_string(out_, s)) invalid_utf8();
   }
 
   [[noreturn]] static void invalid_utf8() {

@@ -3,6 +3,7 @@
 // failures arrive as TruceError instances, never as numbers or aborts.
 import { TruceError } from './errors.mjs';
 import { updateWithRetry } from './retry.mjs';
+import { canonicalArgument, stringArgument, toWellFormed } from './canonical.mjs';
 
 // Versions past 2^53 - 1 cannot be JS numbers without losing digits: they
 // travel as decimal strings (or are given as BigInt) and come back as strings.
@@ -34,6 +35,12 @@ function errorValue(wire) {
 export function createApi(module) {
   const call = (name, ...args) => {
     const envelope = JSON.parse(module[name](JSON.stringify(args)));
+    if (envelope.error) throw TruceError.from(envelope.error);
+    return envelope.ok;
+  };
+  // The same, for arguments already written as one JSON array text.
+  const callText = (name, argsText) => {
+    const envelope = JSON.parse(module[name](argsText));
     if (envelope.error) throw TruceError.from(envelope.error);
     return envelope.ok;
   };
@@ -94,6 +101,46 @@ export function createApi(module) {
     applyPatch: (document, patch) => call('apply_patch', document, patch),
     createMergePatch: (from, to) => call('create_merge_patch', from, to),
     applyMergePatch: (target, patch) => call('apply_merge_patch', target, patch),
+
+    // Idempotency: canonical JSON and fingerprints
+    canonicalJSON: (value) => callText('canonical_json', `[${canonicalArgument(value, 'value')}]`),
+    sha256Hex: (text) => call('sha256_hex', typeof text === 'string' ? toWellFormed(text) : text),
+    fingerprint: (method, path, body) =>
+      callText(
+        'fingerprint',
+        `[${stringArgument(method, 'method')},${stringArgument(path, 'path')},${canonicalArgument(body ?? null, 'body')}]`,
+      ),
+
+    // Idempotency: keys
+    newIdempotencyKey: () => call('new_idempotency_key'),
+    newUuidV4: () => call('new_uuid_v4'),
+    newSessionId: () => call('new_session_id'),
+    parseUuid: (text) => call('parse_uuid', text),
+    checkKey: (key, policy) => call('check_key', key, policy ?? null),
+    isValidKey: (key, policy) => call('check_key', key, policy ?? null).valid,
+
+    // Idempotency: a ledger over the in-memory store (one page or worker).
+    createLedger: (options) => {
+      let handle = call('ledger_create', options ?? null);
+      const live = () => {
+        if (handle === null) throw new TruceError('INVALID_ARGUMENT', 'this ledger was disposed of', {}, 400);
+        return handle;
+      };
+      return {
+        begin: (scope, key, fingerprint, now = Date.now()) => call('ledger_begin', live(), scope, key, fingerprint, now),
+        complete: (scope, key, token, response, now = Date.now()) => {
+          call('ledger_complete', live(), scope, key, token, { headers: {}, body: '', ...response }, now);
+        },
+        abandon: (scope, key, token) => {
+          call('ledger_abandon', live(), scope, key, token);
+        },
+        purgeExpired: (now = Date.now()) => call('ledger_purge', live(), now),
+        dispose: () => {
+          if (handle !== null) call('ledger_dispose', handle);
+          handle = null;
+        },
+      };
+    },
 
     // Errors
     toProblem: (error, instance) => call('to_problem_json', error.toJSON(), instance ?? null),

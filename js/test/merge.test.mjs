@@ -5,21 +5,13 @@ import assert from 'node:assert/strict';
 import { readFileSync } from 'node:fs';
 import { join } from 'node:path';
 import { TruceError } from 'truce';
-import { truce, conformanceDir } from './helpers.mjs';
+import { truce, conformanceDir, seededRandom } from './helpers.mjs';
 
 const t = await truce();
 
-// mulberry32: a small seeded generator, so every run sees the same cases.
+// Seeded, so every run sees the same cases.
 function generator(seed) {
-  let state = seed >>> 0;
-  const next = () => {
-    state = (state + 0x6d2b79f5) >>> 0;
-    let x = state;
-    x = Math.imul(x ^ (x >>> 15), x | 1);
-    x ^= x + Math.imul(x ^ (x >>> 7), x | 61);
-    return ((x ^ (x >>> 14)) >>> 0) / 4294967296;
-  };
-  const pick = (lo, hi) => lo + Math.floor(next() * (hi - lo + 1));
+  const { next, pick } = seededRandom(seed);
   let nextId = 0;
   const key = () => 'abcdefgh'[pick(0, 7)];
   const scalar = () => [() => pick(0, 9), () => `s${pick(0, 9)}`, () => pick(0, 1) === 1, () => null, () => pick(0, 99) / 4][pick(0, 4)]();

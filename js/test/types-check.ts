@@ -34,6 +34,34 @@ async function usage(): Promise<void> {
   const problem = truce.toProblem(new TruceError('VERSION_CONFLICT', 'x', {}, 409), '/api/docs/a');
   void problem.status;
 
+  // Idempotency: canonical JSON and fingerprints (bodies typed as interfaces are accepted)
+  interface Order {
+    items: { sku: string; qty: number }[];
+  }
+  const order: Order = { items: [{ sku: 'A1', qty: 2 }] };
+  const canonical: string = truce.canonicalJSON(order);
+  const digest: string = truce.sha256Hex(canonical);
+  const fingerprint: string = truce.fingerprint('POST', '/orders', order);
+  truce.fingerprint('DELETE', '/orders/1');
+  void digest, fingerprint;
+  // @ts-expect-error: the method is a string
+  truce.fingerprint(1, '/orders', order);
+  // @ts-expect-error: sha256Hex hashes text
+  truce.sha256Hex(new Uint8Array(1));
+
+  const key: string = truce.newIdempotencyKey();
+  const parsed = truce.parseUuid(key);
+  const when: number | undefined = parsed?.unixMs;
+  const check = truce.checkKey(key, { minLength: 8 });
+  const ledger = truce.createLedger({ ttlMs: 60000 });
+  const begun = ledger.begin('tenant', key, truce.fingerprint('POST', '/orders', order));
+  if (begun.kind === 'proceed') ledger.complete('tenant', key, begun.token, { status: 201, body: '{}' });
+  if (begun.kind === 'replay') void begun.response.status;
+  ledger.dispose();
+  void when, check;
+  // @ts-expect-error: a stored response needs a status
+  ledger.complete('tenant', key, 'token', { body: '' });
+
   // @ts-expect-error: options must be an object of known loader hooks
   await init({ wasmBinary: 'not bytes' });
   // @ts-expect-error: versions are numbers, strings or bigints

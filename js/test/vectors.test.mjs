@@ -33,6 +33,11 @@ const calls = {
   create_merge_patch: (t, from, to) => t.createMergePatch(from, to),
   apply_merge_patch: (t, target, patch) => t.applyMergePatch(target, patch),
   rebase: (t, patch, base, latest, options) => t.rebase(patch, base, latest, options),
+  parse_uuid: (t, text) => t.parseUuid(text),
+  check_key: (t, key, policy) => t.checkKey(key, policy),
+  canonical_json: (t, value) => t.canonicalJSON(value),
+  sha256_hex: (t, text) => t.sha256Hex(text),
+  fingerprint: (t, method, path, body) => t.fingerprint(method, path, body),
 };
 
 function withoutIgnored(actual, ignore = []) {

@@ -1,0 +1,132 @@
+// Ledger throughput: begin + complete pairs per second on each store, and key
+// generation per second (bench/README.md).
+//
+//   truce_bench_idempotency [--seconds S] [--sqlite PATH] [--postgres CONNINFO] [--connections N]
+//
+// Each measurement runs for about S seconds (default 2) with fresh keys, so
+// every begin is a real claim (insert) and every complete a real update.
+// Prints one JSON line per measurement:
+//   {"name": "...", "ops": n, "seconds": s, "perSecond": r, "threads": t}
+#include <atomic>
+#include <chrono>
+#include <cstdio>
+#include <cstdlib>
+#include <functional>
+#include <memory>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "truce/idempotency_key.hpp"
+#include "truce/idempotency_ledger.hpp"
+#include "truce/memory_idempotency_store.hpp"
+#include "truce/postgres_idempotency_store.hpp"
+#include "truce/sqlite_idempotency_store.hpp"
+
+namespace {
+
+using Clock = std::chrono::steady_clock;
+
+void report(const char* name, std::uint64_t ops, double seconds, int threads) {
+  std::printf("{\"name\": \"%s\", \"ops\": %llu, \"seconds\": %.3f, \"perSecond\": %.0f, \"threads\": %d}\n", name,
+              static_cast<unsigned long long>(ops), seconds, static_cast<double>(ops) / seconds, threads);
+  std::fflush(stdout);
+}
+
+// `threads` workers, each with its own store handle, run begin + complete
+// pairs on keys of their own until the time is up.
+void ledger_pairs(const char* name, double seconds, int threads,
+                  const std::function<std::unique_ptr<truce::IdempotencyStore>()>& open) {
+  std::vector<std::unique_ptr<truce::IdempotencyStore>> stores;
+  for (int i = 0; i < threads; ++i) stores.push_back(open());
+  truce::StoredResponse response;
+  response.status = 201;
+  response.headers = {{"content-type", "application/json"}};
+  response.body = R"({"id":"task-1","version":2})";
+  std::atomic<std::uint64_t> total{0};
+  std::atomic<bool> stop{false};
+  const auto start = Clock::now();
+  std::vector<std::thread> workers;
+  for (int t = 0; t < threads; ++t) {
+    workers.emplace_back([&, t] {
+      truce::IdempotencyLedger ledger(*stores[static_cast<std::size_t>(t)]);
+      const std::string prefix = truce::new_idempotency_key() + "-";
+      std::uint64_t done = 0;
+      const truce::UnixMs now = 1767225600000;
+      while (!stop.load(std::memory_order_relaxed)) {
+        const std::string key = prefix + std::to_string(done);
+        const truce::BeginResult begun = ledger.begin("bench", key, "fp", now);
+        ledger.complete("bench", key, begun.token, response, now);
+        ++done;
+      }
+      total += done;
+    });
+  }
+  std::this_thread::sleep_for(std::chrono::duration<double>(seconds));
+  stop = true;
+  for (auto& w : workers) w.join();
+  report(name, total.load(), std::chrono::duration<double>(Clock::now() - start).count(), threads);
+}
+
+void key_generation(double seconds) {
+  std::uint64_t made = 0;
+  std::size_t sink = 0;
+  const auto start = Clock::now();
+  const auto deadline = start + std::chrono::duration<double>(seconds);
+  while (Clock::now() < deadline) {
+    for (int i = 0; i < 1000; ++i) sink += truce::new_idempotency_key().size();
+    made += 1000;
+  }
+  if (sink == 0) std::abort();
+  report("new_idempotency_key (UUIDv7)", made, std::chrono::duration<double>(Clock::now() - start).count(), 1);
+}
+
+}  // namespace
+
+int main(int argc, char** argv) {
+  double seconds = 2;
+  std::string sqlite_path, postgres;
+  int connections = 8;
+  for (int i = 1; i + 1 < argc; i += 2) {
+    const std::string flag = argv[i];
+    if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
+    else if (flag == "--sqlite") sqlite_path = argv[i + 1];
+    else if (flag == "--postgres") postgres = argv[i + 1];
+    else if (flag == "--connections") connections = std::atoi(argv[i + 1]);
+  }
+  try {
+    key_generation(seconds);
+    // Default limits (100k records, 64 MiB): past the first 100k pairs the
+    // store is full and every claim also evicts, the steady state of a server.
+    auto memory = std::make_shared<truce::MemoryIdempotencyStore>();
+    struct Borrowed final : truce::IdempotencyStore {  // the one memory store, for one worker
+      explicit Borrowed(std::shared_ptr<truce::MemoryIdempotencyStore> s) : store(std::move(s)) {}
+      truce::ClaimResult claim(const truce::ClaimRequest& r) override { return store->claim(r); }
+      bool complete(const std::string& s, const std::string& k, const std::string& t, const truce::StoredResponse& r,
+                    truce::UnixMs e) override {
+        return store->complete(s, k, t, r, e);
+      }
+      bool release(const std::string& s, const std::string& k, const std::string& t) override {
+        return store->release(s, k, t);
+      }
+      std::optional<truce::IdempotencyRecord> find(const std::string& s, const std::string& k) override {
+        return store->find(s, k);
+      }
+      std::size_t purge_expired(truce::UnixMs now) override { return store->purge_expired(now); }
+      std::shared_ptr<truce::MemoryIdempotencyStore> store;
+    };
+    ledger_pairs("memory store, begin+complete", seconds, 1, [&] { return std::make_unique<Borrowed>(memory); });
+    if (!sqlite_path.empty()) {
+      ledger_pairs("SQLite store (WAL), begin+complete", seconds, 1,
+                   [&] { return std::make_unique<truce::SqliteIdempotencyStore>(sqlite_path); });
+    }
+    if (!postgres.empty()) {
+      ledger_pairs("PostgreSQL store, begin+complete", seconds, connections,
+                   [&] { return std::make_unique<truce::PostgresIdempotencyStore>(postgres); });
+    }
+  } catch (const std::exception& e) {
+    std::printf("{\"error\": \"%s\"}\n", e.what());
+    return 1;
+  }
+  return 0;
+}

@@ -1,0 +1,77 @@
+#pragma once
+// Internal: JSON string text, shared by the parser, the printer and the
+// canonical form. nlohmann's dump and JSON.stringify (RFC 8785 §3.2.2.2)
+// escape strings the same way: \" \\ \b \f \n \r \t, other control
+// bytes as \u00xx in lowercase hex, everything else as it is.
+#include <cstdint>
+#include <cstring>
+#include <string>
+#include <string_view>
+
+#include "utf8.hpp"
+
+namespace truce::detail {
+
+// Eight bytes at a time: does any byte need a closer look inside a string
+// (a quote, a backslash, a control byte, or a byte of a multi-byte character)?
+inline bool any_special(std::uint64_t v) {
+  constexpr std::uint64_t ones = 0x0101010101010101ULL;
+  constexpr std::uint64_t highs = 0x8080808080808080ULL;
+  const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
+  const std::uint64_t control = (v - ones * 0x20) & ~v & highs;
+  return (control | has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | (v & highs)) != 0;
+}
+
+inline bool plain_string_byte(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\' && c < 0x80; }
+
+inline const char* skip_plain(const char* p, const char* end) {
+  while (end - p >= 8) {
+    std::uint64_t v;
+    std::memcpy(&v, p, 8);
+    if (any_special(v)) break;
+    p += 8;
+  }
+  while (p < end && plain_string_byte(static_cast<unsigned char>(*p))) ++p;
+  return p;
+}
+
+// Appends `text` quoted and escaped; false when it is not UTF-8 (with `out`
+// partly written).
+inline bool append_json_string(std::string& out, std::string_view text) {
+  static const char hex[] = "0123456789abcdef";
+  out += '"';
+  const char* p = text.data();
+  const char* const end = p + text.size();
+  while (p < end) {
+    const char* run = skip_plain(p, end);
+    out.append(p, run);
+    p = run;
+    if (p == end) break;
+    const auto c = static_cast<unsigned char>(*p);
+    if (c >= 0x80) {
+      const std::size_t length = utf8_length(p, end);
+      if (length == 0) return false;
+      out.append(p, length);
+      p += length;
+      continue;
+    }
+    ++p;
+    switch (c) {
+      case '"': out += "\\\""; break;
+      case '\\': out += "\\\\"; break;
+      case '\b': out += "\\b"; break;
+      case '\f': out += "\\f"; break;
+      case '\n': out += "\\n"; break;
+      case '\r': out += "\\r"; break;
+      case '\t': out += "\\t"; break;
+      default: {
+        const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
+        out.append(escaped, sizeof escaped);
+      }
+    }
+  }
+  out += '"';
+  return true;
+}
+
+}  // namespace truce::detail
