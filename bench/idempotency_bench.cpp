@@ -33,11 +33,12 @@ void report(const char* name, std::uint64_t ops, double seconds, int threads) {
   std::fflush(stdout);
 }
 
-// `threads` workers, each with its own store handle, run begin + complete
+// `threads` workers, each with the store handle `open` gives it (a connection
+// of its own for the databases; the one memory store), run begin + complete
 // pairs on keys of their own until the time is up.
 void ledger_pairs(const char* name, double seconds, int threads,
-                  const std::function<std::unique_ptr<truce::IdempotencyStore>()>& open) {
-  std::vector<std::unique_ptr<truce::IdempotencyStore>> stores;
+                  const std::function<std::shared_ptr<truce::IdempotencyStore>()>& open) {
+  std::vector<std::shared_ptr<truce::IdempotencyStore>> stores;
   for (int i = 0; i < threads; ++i) stores.push_back(open());
   truce::StoredResponse response;
   response.status = 201;
@@ -98,31 +99,15 @@ int main(int argc, char** argv) {
     key_generation(seconds);
     // Default limits (100k records, 64 MiB): past the first 100k pairs the
     // store is full and every claim also evicts, the steady state of a server.
-    auto memory = std::make_shared<truce::MemoryIdempotencyStore>();
-    struct Borrowed final : truce::IdempotencyStore {  // the one memory store, for one worker
-      explicit Borrowed(std::shared_ptr<truce::MemoryIdempotencyStore> s) : store(std::move(s)) {}
-      truce::ClaimResult claim(const truce::ClaimRequest& r) override { return store->claim(r); }
-      bool complete(const std::string& s, const std::string& k, const std::string& t, const truce::StoredResponse& r,
-                    truce::UnixMs e) override {
-        return store->complete(s, k, t, r, e);
-      }
-      bool release(const std::string& s, const std::string& k, const std::string& t) override {
-        return store->release(s, k, t);
-      }
-      std::optional<truce::IdempotencyRecord> find(const std::string& s, const std::string& k) override {
-        return store->find(s, k);
-      }
-      std::size_t purge_expired(truce::UnixMs now) override { return store->purge_expired(now); }
-      std::shared_ptr<truce::MemoryIdempotencyStore> store;
-    };
-    ledger_pairs("memory store, begin+complete", seconds, 1, [&] { return std::make_unique<Borrowed>(memory); });
+    std::shared_ptr<truce::IdempotencyStore> memory = std::make_shared<truce::MemoryIdempotencyStore>();
+    ledger_pairs("memory store, begin+complete", seconds, 1, [&] { return memory; });
     if (!sqlite_path.empty()) {
       ledger_pairs("SQLite store (WAL), begin+complete", seconds, 1,
-                   [&] { return std::make_unique<truce::SqliteIdempotencyStore>(sqlite_path); });
+                   [&] { return std::make_shared<truce::SqliteIdempotencyStore>(sqlite_path); });
     }
     if (!postgres.empty()) {
       ledger_pairs("PostgreSQL store, begin+complete", seconds, connections,
-                   [&] { return std::make_unique<truce::PostgresIdempotencyStore>(postgres); });
+                   [&] { return std::make_shared<truce::PostgresIdempotencyStore>(postgres); });
     }
   } catch (const std::exception& e) {
     std::printf("{\"error\": \"%s\"}\n", e.what());

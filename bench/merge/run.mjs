@@ -162,6 +162,15 @@ async function loadTruce(pkg, fn) {
   return { truce };
 }
 
+// jsondiffpatch set up as its docs advise for arrays of objects with ids.
+async function jsondiffpatchDiffer() {
+  const { create } = await import('jsondiffpatch');
+  return create({
+    objectHash: (item) => item?.id ?? JSON.stringify(item),
+    arrays: { detectMove: true },
+  });
+}
+
 // Returns a function doing one timed round, and one turning its return value
 // into {merged, conflicts?, note?} for the checks after the clock stopped.
 async function prepare(impl, texts, objs, pkg) {
@@ -183,11 +192,7 @@ async function prepare(impl, texts, objs, pkg) {
       };
     }
     case 'jsondiffpatch': {
-      const { create } = await import('jsondiffpatch');
-      const differ = create({
-        objectHash: (item) => item?.id ?? JSON.stringify(item),
-        arrays: { detectMove: true },
-      });
+      const differ = await jsondiffpatchDiffer();
       return {
         round: () => {
           const delta = differ.diff(objs.base, objs.mine);
@@ -198,11 +203,7 @@ async function prepare(impl, texts, objs, pkg) {
       };
     }
     case 'jsondiffpatch-texts': {
-      const { create } = await import('jsondiffpatch');
-      const differ = create({
-        objectHash: (item) => item?.id ?? JSON.stringify(item),
-        arrays: { detectMove: true },
-      });
+      const differ = await jsondiffpatchDiffer();
       return {
         round: () => {
           const base = JSON.parse(texts.base);

@@ -6,18 +6,14 @@ set -euo pipefail
 truce=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
+CASE_SUBDIR=/repo  # git's log sits beside each case's repository
+source "$(dirname "$0")/harness.sh"
 # git's output, kept beside each case's repository so it never shows in `git status`.
 log=../git-merge.log
 
 # Keep the machine's git configuration (aliases, hooks, default branch) out of the test.
 export HOME=$work GIT_CONFIG_NOSYSTEM=1 GIT_CONFIG_GLOBAL=/dev/null GIT_TERMINAL_PROMPT=0
 unset GIT_DIR GIT_WORK_TREE GIT_INDEX_FILE
-
-fail() {
-  echo "$*" >&2
-  exit 1
-}
 
 # new_repo [with-driver]: a repository on branch main in the current folder.
 new_repo() {
@@ -48,24 +44,6 @@ diverge_on_adjacent_lines() {
   git checkout -q main
   sed -i 's/"Groceries"/"Food"/' tasks.json
   commit_all "main: rename"
-}
-
-json_check() {
-  python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding="utf-8")); sys.exit(not eval(sys.argv[2]))' "$1" "$2" ||
-    fail "$1 fails '$2': $(cat "$1")"
-}
-
-run() {
-  local name=$1
-  mkdir -p "$work/$name/repo"
-  (cd "$work/$name/repo" && "$name") >"$work/$name.log" 2>&1 &
-  if wait $!; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-    sed 's/^/  /' "$work/$name.log"
-  fi
 }
 
 # The control: without the driver the same histories conflict, so a clean merge below proves the driver ran.
@@ -125,5 +103,4 @@ run driver_merges_adjacent_edits
 run driver_conflict_leaves_file_unmerged
 run driver_merges_file_added_on_both_branches
 
-echo "git-driver: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary git-driver

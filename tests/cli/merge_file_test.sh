@@ -5,23 +5,12 @@ set -euo pipefail
 truce=$(realpath "$1")
 work=$(mktemp -d)
 trap 'rm -rf "$work"' EXIT
-passed=0 failed=0
-
-fail() {
-  echo "$*" >&2
-  exit 1
-}
+source "$(dirname "$0")/harness.sh"
 
 # json_equals FILE JSON: the file holds the same JSON value (object key order ignored).
 json_equals() {
   python3 -c 'import json, sys; sys.exit(json.load(open(sys.argv[1], encoding="utf-8")) != json.loads(sys.argv[2]))' "$1" "$2" ||
     fail "$1 holds $(cat "$1"), expected $2"
-}
-
-# json_check FILE EXPR: EXPR (Python, over the parsed document `d`) is true.
-json_check() {
-  python3 -c 'import json, sys; d = json.load(open(sys.argv[1], encoding="utf-8")); sys.exit(not eval(sys.argv[2]))' "$1" "$2" ||
-    fail "$1 fails '$2': $(cat "$1")"
 }
 
 # merge ARGS...: runs truce merge-file in the case's folder; sets $status, stdout in out.txt, stderr in err.txt.
@@ -31,21 +20,6 @@ merge() {
 
 expect_status() {
   [ "$status" = "$1" ] || fail "exit status $status, expected $1; stderr: $(cat err.txt)"
-}
-
-# Each case runs in its own folder as a background job: errexit stays on inside it
-# (bash ignores it in functions called from a condition) and `fail` ends only that case.
-run() {
-  local name=$1
-  mkdir "$work/$name"
-  (cd "$work/$name" && "$name") >"$work/$name.log" 2>&1 &
-  if wait $!; then
-    passed=$((passed + 1))
-  else
-    failed=$((failed + 1))
-    echo "FAIL $name"
-    sed 's/^/  /' "$work/$name.log"
-  fi
 }
 
 clean_merge_of_disjoint_edits() {
@@ -269,5 +243,4 @@ run exit_status_is_capped_at_127
 run empty_base_means_no_common_ancestor
 run permissions_survive_the_rewrite
 
-echo "merge-file: $passed passed, $failed failed"
-[ "$failed" = 0 ]
+summary merge-file
