@@ -2,6 +2,7 @@
 // generation per second (bench/README.md).
 //
 //   truce_bench_idempotency [--seconds S] [--sqlite PATH] [--postgres CONNINFO] [--connections N]
+//                           [--only keys|memory|sqlite|postgres]
 //
 // Each measurement runs for about S seconds (default 2) with fresh keys, so
 // every begin is a real claim (insert) and every complete a real update.
@@ -35,9 +36,10 @@ void report(const char* name, std::uint64_t ops, double seconds, int threads) {
 
 // `threads` workers, each with the store handle `open` gives it (a connection
 // of its own for the databases; the one memory store), run begin + complete
-// pairs on keys of their own until the time is up.
-void ledger_pairs(const char* name, double seconds, int threads,
-                  const std::function<std::shared_ptr<truce::IdempotencyStore>()>& open) {
+// pairs (or, with `pairs` false, claims alone: begin) on keys of their own
+// until the time is up.
+void ledger_run(const char* name, double seconds, int threads, bool pairs,
+                const std::function<std::shared_ptr<truce::IdempotencyStore>()>& open) {
   std::vector<std::shared_ptr<truce::IdempotencyStore>> stores;
   for (int i = 0; i < threads; ++i) stores.push_back(open());
   truce::StoredResponse response;
@@ -57,7 +59,7 @@ void ledger_pairs(const char* name, double seconds, int threads,
       while (!stop.load(std::memory_order_relaxed)) {
         const std::string key = prefix + std::to_string(done);
         const truce::BeginResult begun = ledger.begin("bench", key, "fp", now);
-        ledger.complete("bench", key, begun.token, response, now);
+        if (pairs) ledger.complete("bench", key, begun.token, response, now);
         ++done;
       }
       total += done;
@@ -88,26 +90,36 @@ int main(int argc, char** argv) {
   double seconds = 2;
   std::string sqlite_path, postgres;
   int connections = 8;
+  std::string only;  // one row, for profiling
   for (int i = 1; i + 1 < argc; i += 2) {
     const std::string flag = argv[i];
-    if (flag == "--seconds") seconds = std::atof(argv[i + 1]);
-    else if (flag == "--sqlite") sqlite_path = argv[i + 1];
-    else if (flag == "--postgres") postgres = argv[i + 1];
-    else if (flag == "--connections") connections = std::atoi(argv[i + 1]);
+    if (flag == "--seconds")
+      seconds = std::atof(argv[i + 1]);
+    else if (flag == "--sqlite")
+      sqlite_path = argv[i + 1];
+    else if (flag == "--postgres")
+      postgres = argv[i + 1];
+    else if (flag == "--connections")
+      connections = std::atoi(argv[i + 1]);
+    else if (flag == "--only")
+      only = argv[i + 1];
   }
   try {
-    key_generation(seconds);
+    const auto wanted = [&](const char* row) { return only.empty() || only == row; };
+    if (wanted("keys")) key_generation(seconds);
     // Default limits (100k records, 64 MiB): past the first 100k pairs the
     // store is full and every claim also evicts, the steady state of a server.
     std::shared_ptr<truce::IdempotencyStore> memory = std::make_shared<truce::MemoryIdempotencyStore>();
-    ledger_pairs("memory store, begin+complete", seconds, 1, [&] { return memory; });
-    if (!sqlite_path.empty()) {
-      ledger_pairs("SQLite store (WAL), begin+complete", seconds, 1,
-                   [&] { return std::make_shared<truce::SqliteIdempotencyStore>(sqlite_path); });
+    if (wanted("memory")) ledger_run("memory store, begin+complete", seconds, 1, true, [&] { return memory; });
+    if (!sqlite_path.empty() && wanted("sqlite")) {
+      const auto open = [&] { return std::make_shared<truce::SqliteIdempotencyStore>(sqlite_path); };
+      ledger_run("SQLite store (WAL), begin+complete", seconds, 1, true, open);
+      ledger_run("SQLite store (WAL), claims (begin)", seconds, 1, false, open);
     }
-    if (!postgres.empty()) {
-      ledger_pairs("PostgreSQL store, begin+complete", seconds, connections,
-                   [&] { return std::make_shared<truce::PostgresIdempotencyStore>(postgres); });
+    if (!postgres.empty() && wanted("postgres")) {
+      const auto open = [&] { return std::make_shared<truce::PostgresIdempotencyStore>(postgres); };
+      ledger_run("PostgreSQL store, begin+complete", seconds, connections, true, open);
+      ledger_run("PostgreSQL store, claims (begin)", seconds, connections, false, open);
     }
   } catch (const std::exception& e) {
     std::printf("{\"error\": \"%s\"}\n", e.what());

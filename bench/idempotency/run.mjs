@@ -24,6 +24,17 @@ const native = path.resolve(arg('--native', path.join(REPO, 'build/native/bench/
 const seconds = Number(arg('--seconds', '2'));
 const out = path.resolve(arg('--out', path.join(REPO, 'bench/results/idempotency.md')));
 
+// The issue's targets (bench/README.md), by native row name.
+const targets = {
+  'memory store, begin+complete': 1e6,
+  'SQLite store (WAL), claims (begin)': 20e3,
+  'PostgreSQL store, begin+complete': 5e3,
+};
+const verdict = (name, perSecond) =>
+  name in targets
+    ? `target ≥ ${targets[name].toLocaleString('en-US')}/s: ${perSecond >= targets[name] ? 'PASS' : 'FAIL'}`
+    : '';
+
 const rows = [];
 const add = (what, perSecond, note = '') => {
   rows.push({ what, perSecond, note });
@@ -52,7 +63,8 @@ try {
   const lines = execFileSync(native, nativeArgs, { encoding: 'utf8' }).trim().split('\n').map((l) => JSON.parse(l));
   for (const l of lines) {
     if (l.error) throw new Error(l.error);
-    add(`Truce native: ${l.name}`, l.perSecond, l.threads > 1 ? `(${l.threads} threads, one connection each)` : '');
+    const threads = l.threads > 1 ? `${l.threads} threads, one connection each` : '';
+    add(`Truce native: ${l.name}`, l.perSecond, [threads, verdict(l.name, l.perSecond)].filter(Boolean).join('; '));
   }
 } finally {
   pg('stop');
@@ -122,7 +134,8 @@ writeFileSync(
 - Date: ${new Date().toISOString()}
 - Machine: ${cpus[0]?.model?.trim()}, ${cpus.length} cores, load average ${os.loadavg().map((l) => l.toFixed(2)).join(', ')}
 - Command: \`node bench/idempotency/run.mjs${args.length ? ` ${args.join(' ')}` : ''}\` (about ${seconds} s per row)
-- Ledger rows: fresh keys, each pair one begin (a claim) and one complete (the stored response).
+- Ledger rows: fresh keys, each pair one begin (a claim) and one complete (the stored response);
+  "claims" rows run begin alone.
   Memory store at its default bounds (100k records): full after the first 100k pairs, so
   claims also evict. SQLite: one connection, WAL, synchronous=NORMAL. PostgreSQL 15: a
   cluster started for the run on loopback, fsync on, 8 threads with a connection each.

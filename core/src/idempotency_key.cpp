@@ -27,9 +27,8 @@ namespace {
 // Emscripten 3.1.6's getentropy asks JS for one byte per call (crypto.randomBytes(1)
 // in Node): 65 µs per key. One crypto.getRandomValues over the module's memory
 // does the whole buffer; Node 20 and every browser have it on globalThis.
-EM_JS(void, truce_fill_random, (unsigned char* bytes, std::size_t size), {
-  crypto.getRandomValues(HEAPU8.subarray(bytes, bytes + size));
-});
+EM_JS(void, truce_fill_random, (unsigned char* bytes, std::size_t size),
+      { crypto.getRandomValues(HEAPU8.subarray(bytes, bytes + size)); });
 
 void system_random(unsigned char* bytes, std::size_t size) { truce_fill_random(bytes, size); }
 #else
@@ -67,7 +66,8 @@ void random_bytes(void* out, std::size_t size) {
   auto* bytes = static_cast<unsigned char*>(out);
   if (size > sizeof pool.bytes / 4) {
     // Large requests go straight to the source (getRandomValues takes at most 64 KiB at once).
-    for (std::size_t done = 0; done < size; done += 65536) system_random(bytes + done, std::min<std::size_t>(65536, size - done));
+    for (std::size_t done = 0; done < size; done += 65536)
+      system_random(bytes + done, std::min<std::size_t>(65536, size - done));
     return;
   }
   if (pool.used + size > sizeof pool.bytes) {
@@ -230,23 +230,19 @@ KeyProblem check_key(std::string_view key, const KeyPolicy& policy) {
   if (!policy.reject_low_entropy) return KeyProblem::None;
   bool seen[128] = {};
   std::size_t distinct = 0;
-  for (const char c : key) {
-    bool& known = seen[static_cast<unsigned char>(c)];
+  for (std::size_t i = 0; i < key.size() && distinct < 4; ++i) {
+    bool& known = seen[static_cast<unsigned char>(key[i])];
     if (!known) ++distinct;
     known = true;
   }
-  // The shortest period: "abcabcabc" has period 3. A key that is a short
-  // pattern repeated, or built from a handful of characters, was not drawn at random.
-  std::size_t period = key.size();
-  for (std::size_t p = 1; p < key.size(); ++p) {
+  if (distinct < 4) return KeyProblem::LowEntropy;
+  // A key that is a short pattern repeated four times or more ("abcabcabc..."
+  // has period 3) was not drawn at random; longer periods are not looked for.
+  for (std::size_t p = 1; p * 4 <= key.size(); ++p) {
     bool repeats = true;
     for (std::size_t i = p; i < key.size() && repeats; ++i) repeats = key[i] == key[i - p];
-    if (repeats) {
-      period = p;
-      break;
-    }
+    if (repeats) return KeyProblem::LowEntropy;
   }
-  if (distinct < 4 || period * 4 <= key.size()) return KeyProblem::LowEntropy;
   return KeyProblem::None;
 }
 

@@ -9,7 +9,8 @@ Document StoredResponse::to_json() const { return {{"status", status}, {"headers
 
 StoredResponse StoredResponse::from_json(const Document& wire) {
   const auto malformed = [] {
-    return Error(Code::InvalidArgument, "A stored response is {status: 100-599, headers: {name: string}, body: string}");
+    return Error(Code::InvalidArgument,
+                 "A stored response is {status: 100-599, headers: {name: string}, body: string}");
   };
   if (!wire.is_object() || !wire.contains("status") || !wire["status"].is_number_integer()) throw malformed();
   StoredResponse response;
@@ -83,15 +84,15 @@ BeginResult IdempotencyLedger::begin(const std::string& scope, const std::string
   if (scope.empty()) throw Error(Code::InvalidArgument, "An idempotency scope (tenant or user) is required");
   if (fingerprint.empty()) throw Error(Code::InvalidArgument, "A request fingerprint is required");
 
-  ClaimRequest request{scope, key, fingerprint, new_uuid_v4().to_string(), now, now + options_.lease.count(),
-                       now + options_.ttl.count()};
-  const ClaimResult result = store_.claim(request);
   BeginResult out;
+  out.token = new_uuid_v4().to_string();
+  const ClaimResult result =
+      store_.claim({scope, key, fingerprint, out.token, now, now + options_.lease.count(), now + options_.ttl.count()});
   if (result.claimed) {
     out.kind = BeginResult::Kind::Proceed;
-    out.token = request.token;
     return out;
   }
+  out.token.clear();
   if (!result.existing) throw Error(Code::Internal, "idempotency store refused a claim without naming a record");
   const IdempotencyRecord& existing = *result.existing;
   if (existing.fingerprint != fingerprint) {

@@ -69,6 +69,24 @@ TEST_P(IdempotencyStoreConformance, RecordsExpireAfterTheTtlAndPurgeRemovesThem)
             BeginResult::Kind::Proceed);
 }
 
+// Thousands of records, every other one expired, in two scopes: purging
+// must remove exactly the expired ones, however the store walks its table
+// (SQLite purges a chunk of rows per transaction).
+TEST_P(IdempotencyStoreConformance, PurgeRemovesExactlyTheExpiredRecordsAmongThousands) {
+  constexpr int kRecords = 2500;
+  const auto key_of = [](int i) { return "0190a1b2-c3d4-7e5f-8a9b-" + std::to_string(100000000000 + i); };
+  for (int i = 0; i < kRecords; ++i) {
+    const std::string scope = i % 3 ? "tenant-a" : "tenant-b";
+    ASSERT_TRUE(store_->claim({scope, key_of(i), "fp", "token", kT0, kT0 + 1000, kT0 + (i % 2 ? 10 : 100)}).claimed);
+  }
+  EXPECT_EQ(store_->purge_expired(kT0 + 10), static_cast<std::size_t>(kRecords / 2));
+  for (int i = 0; i < kRecords; i += 97) {
+    EXPECT_EQ(store_->find(i % 3 ? "tenant-a" : "tenant-b", key_of(i)).has_value(), i % 2 == 0) << i;
+  }
+  EXPECT_EQ(store_->purge_expired(kT0 + 100), static_cast<std::size_t>(kRecords / 2));
+  EXPECT_EQ(store_->purge_expired(kT0 + 100), 0u);
+}
+
 TEST_P(IdempotencyStoreConformance, AnExpiredLeaseIsReclaimedAndTheStaleHolderLosesIt) {
   const BeginResult stale = ledger_->begin("tenant-a", key_, "fp-1", kT0);
   EXPECT_EQ(ledger_->begin("tenant-a", key_, "fp-1", kT0 + 59999).kind, BeginResult::Kind::InProgress);

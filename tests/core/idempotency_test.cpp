@@ -1,5 +1,9 @@
 #include <gtest/gtest.h>
 
+#include <map>
+#include <random>
+#include <string>
+
 #include "idempotency_store_conformance.hpp"
 #include "test_support.hpp"
 #include "truce/memory_idempotency_store.hpp"
@@ -64,6 +68,71 @@ TEST(MemoryIdempotencyStore, StaysWithinItsByteBudget) {
   huge.body = std::string(limits.max_bytes, 'h');
   ASSERT_TRUE(store.claim(request("huge", 0)).claimed);
   EXPECT_TRUCE_ERROR(store.complete("scope", "huge", "token-huge", huge, 1), Code::LimitExceeded);
+}
+
+// The store's index is an open-addressing table with backward-shift deletion:
+// random claims, completions, releases and purges over a few hundred keys
+// (enough to grow the table and wrap its probe runs) must agree with a plain
+// std::map model at every step.
+TEST(MemoryIdempotencyStore, AgreesWithAMapModelUnderRandomOperations) {
+  struct Model {
+    bool completed = false;
+    UnixMs expires_at = 0;
+  };
+  std::mt19937_64 random(20261123);
+  for (int round = 0; round < 20; ++round) {
+    MemoryIdempotencyStore store;
+    std::map<std::string, Model> model;
+    UnixMs now = 0;
+    for (int step = 0; step < 3000; ++step) {
+      const std::string key = "k" + std::to_string(random() % 400);
+      const std::string scope = random() % 2 ? "scope" : "other";
+      const std::string id = scope + "/" + key;
+      const std::string token = "token-" + key;
+      now += static_cast<UnixMs>(random() % 3);
+      switch (random() % 4) {
+        case 0: {
+          const bool fresh = !model.count(id) || model[id].expires_at <= now;
+          ClaimRequest claim{scope, key, "fp", token, now, now + 1000000, now + 500};
+          ASSERT_EQ(store.claim(claim).claimed, fresh) << id;
+          if (fresh) model[id] = {false, now + 500};
+          break;
+        }
+        case 1: {
+          const bool held = model.count(id) && !model[id].completed;
+          ASSERT_EQ(store.complete(scope, key, token, StoredResponse{}, now + 500), held) << id;
+          if (held) model[id] = {true, now + 500};
+          break;
+        }
+        case 2: {
+          const bool held = model.count(id) && !model[id].completed;
+          ASSERT_EQ(store.release(scope, key, token), held) << id;
+          if (held) model.erase(id);
+          break;
+        }
+        default: {
+          if (random() % 20) break;
+          std::size_t expired = 0;
+          for (auto it = model.begin(); it != model.end();) {
+            if (it->second.expires_at <= now) {
+              it = model.erase(it);
+              ++expired;
+            } else {
+              ++it;
+            }
+          }
+          ASSERT_EQ(store.purge_expired(now), expired);
+        }
+      }
+      ASSERT_EQ(store.size(), model.size());
+    }
+    for (const auto& [id, entry] : model) {
+      const auto slash = id.find('/');
+      const auto found = store.find(id.substr(0, slash), id.substr(slash + 1));
+      ASSERT_TRUE(found) << id;
+      EXPECT_EQ(found->state == IdempotencyRecord::State::Completed, entry.completed) << id;
+    }
+  }
 }
 
 TEST(StoredResponse, RoundTripsThroughJsonAndRefusesNonsense) {

@@ -40,9 +40,9 @@ struct IdempotencyRecord {
 
   std::string scope, key, fingerprint;
   State state = State::InProgress;
-  std::string token;           // who holds the claim (in progress) or held it
-  UnixMs lease_until = 0;      // in progress: another request may take over after this
-  UnixMs expires_at = 0;       // the record is gone (for every purpose) from this instant
+  std::string token;                       // who holds the claim (in progress) or held it
+  UnixMs lease_until = 0;                  // in progress: another request may take over after this
+  UnixMs expires_at = 0;                   // the record is gone (for every purpose) from this instant
   std::optional<StoredResponse> response;  // completed
 };
 
@@ -65,7 +65,7 @@ class IdempotencyStore {
   // `token`, when there is none, when the one there has expired
   // (expires_at <= now), or when it is in progress with an expired lease
   // (lease_until <= now) for the same fingerprint. Otherwise returns it.
-  virtual ClaimResult claim(const ClaimRequest& request) = 0;
+  virtual ClaimResult claim(ClaimRequest request) = 0;
 
   // Stores the response iff (scope, key) is in progress under `token`; false
   // when the claim was lost (taken over after its lease, or purged).

@@ -8,6 +8,7 @@
 #include <memory>
 #include <mutex>
 #include <string>
+#include <unordered_map>
 
 #include "truce/idempotency_store.hpp"
 
@@ -25,7 +26,7 @@ class PostgresIdempotencyStore final : public IdempotencyStore {
   PostgresIdempotencyStore(const PostgresIdempotencyStore&) = delete;
   PostgresIdempotencyStore& operator=(const PostgresIdempotencyStore&) = delete;
 
-  ClaimResult claim(const ClaimRequest& request) override;
+  ClaimResult claim(ClaimRequest request) override;
   bool complete(const std::string& scope, const std::string& key, const std::string& token,
                 const StoredResponse& response, UnixMs expires_at) override;
   bool release(const std::string& scope, const std::string& key, const std::string& token) override;
@@ -33,7 +34,12 @@ class PostgresIdempotencyStore final : public IdempotencyStore {
   std::size_t purge_expired(UnixMs now) override;
 
  private:
+  // One conditional upsert; true when it took the claim.
+  bool try_claim(const ClaimRequest& request);
+
   pg_conn* conn_ = nullptr;
+  // SQL text -> name of the statement prepared on this connection.
+  std::unordered_map<const char*, std::string> prepared_;
   std::mutex mutex_;  // one connection: one command at a time
 };
 

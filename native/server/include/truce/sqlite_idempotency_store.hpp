@@ -33,7 +33,7 @@ class SqliteIdempotencyStore final : public IdempotencyStore {
   SqliteIdempotencyStore(const SqliteIdempotencyStore&) = delete;
   SqliteIdempotencyStore& operator=(const SqliteIdempotencyStore&) = delete;
 
-  ClaimResult claim(const ClaimRequest& request) override;
+  ClaimResult claim(ClaimRequest request) override;
   bool complete(const std::string& scope, const std::string& key, const std::string& token,
                 const StoredResponse& response, UnixMs expires_at) override;
   bool release(const std::string& scope, const std::string& key, const std::string& token) override;
@@ -41,6 +41,8 @@ class SqliteIdempotencyStore final : public IdempotencyStore {
   std::size_t purge_expired(UnixMs now) override;
 
  private:
+  // One conditional upsert; true when it took the claim.
+  bool try_claim(const ClaimRequest& request);
   std::optional<IdempotencyRecord> find_locked(const std::string& scope, const std::string& key);
   // Prepared once per connection and reused: preparing cost more than running.
   sqlite3_stmt* statement(const char* sql);
