@@ -107,12 +107,16 @@ BeginResult IdempotencyLedger::begin(const std::string& scope, const std::string
   return out;
 }
 
+Error idempotency_lease_lost(const std::string& scope, const std::string& key) {
+  return Error(Code::IdempotencyLeaseLost,
+               "This request no longer holds its idempotency key: its lease expired and another request took it over",
+               {{"scope", scope}, {"key", key}});
+}
+
 namespace {
 
 [[noreturn]] void lease_lost(const std::string& scope, const std::string& key) {
-  throw Error(Code::IdempotencyLeaseLost,
-              "This request no longer holds its idempotency key: its lease expired and another request took it over",
-              {{"scope", scope}, {"key", key}});
+  throw idempotency_lease_lost(scope, key);
 }
 
 }  // namespace

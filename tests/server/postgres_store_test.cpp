@@ -1,12 +1,16 @@
 #include <gtest/gtest.h>
+#include <libpq-fe.h>
 
 #include <cstdlib>
 #include <fstream>
 #include <limits>
+#include <stdexcept>
 #include <string>
 
+#include "document_store_conformance.hpp"
 #include "idempotency_store_conformance.hpp"
 #include "store_race.hpp"
+#include "truce/postgres_document_store.hpp"
 #include "truce/postgres_idempotency_store.hpp"
 
 // The cluster comes from tests/server/pg_cluster.sh (a CTest fixture):
@@ -52,6 +56,28 @@ INSTANTIATE_TEST_SUITE_P(Postgres, IdempotencyStoreConformance,
                              "postgres", fresh_store,
                              [] { return std::make_unique<PostgresIdempotencyStore>(conninfo()); }, skip_reason}),
                          [](const ::testing::TestParamInfo<StoreFactory>& param) { return param.param.name; });
+
+// A fresh database: the same tables, emptied.
+std::string fresh_database() {
+  PostgresIdempotencyStore tables{conninfo()};  // creates the tables if missing
+  PGconn* conn = PQconnectdb(conninfo().c_str());
+  PGresult* result = PQexec(conn, "TRUNCATE truce_documents, truce_document_versions, truce_idempotency");
+  const bool ok = PQresultStatus(result) == PGRES_COMMAND_OK;
+  PQclear(result);
+  PQfinish(conn);
+  if (!ok) throw std::runtime_error("could not empty the PostgreSQL tables");
+  return conninfo();
+}
+
+INSTANTIATE_TEST_SUITE_P(
+    Postgres, DocumentStoreConformance,
+    ::testing::Values(DocumentStoreFactory{
+        "postgres", fresh_database,
+        [](const std::string& where, DocumentStoreOptions options) {
+          return std::make_unique<PostgresDocumentStore>(where, options);
+        },
+        [](const std::string& where) { return std::make_unique<PostgresIdempotencyStore>(where); }, skip_reason}),
+    [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
 
 class PostgresIdempotencyStoreTest : public ::testing::Test {
  protected:

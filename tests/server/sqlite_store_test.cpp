@@ -4,8 +4,10 @@
 #include <filesystem>
 #include <string>
 
+#include "document_store_conformance.hpp"
 #include "idempotency_store_conformance.hpp"
 #include "store_race.hpp"
+#include "truce/sqlite_document_store.hpp"
 #include "truce/sqlite_idempotency_store.hpp"
 
 namespace truce::testing {
@@ -31,6 +33,16 @@ std::string fresh_path() {
 }
 
 std::string current_path;
+
+INSTANTIATE_TEST_SUITE_P(
+    Sqlite, DocumentStoreConformance,
+    ::testing::Values(DocumentStoreFactory{
+        "sqlite", fresh_path,
+        [](const std::string& path, DocumentStoreOptions options) {
+          return std::make_unique<SqliteDocumentStore>(path, options);
+        },
+        [](const std::string& path) { return std::make_unique<SqliteIdempotencyStore>(path); }}),
+    [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
 
 INSTANTIATE_TEST_SUITE_P(
     Sqlite, IdempotencyStoreConformance,

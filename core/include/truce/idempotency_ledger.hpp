@@ -48,6 +48,10 @@ struct BeginResult {
 
 std::string_view begin_kind_name(BeginResult::Kind kind) noexcept;
 
+// IDEMPOTENCY_LEASE_LOST (409): the claim on (scope, key) was taken over
+// after its lease, or purged, so its holder may no longer answer for it.
+Error idempotency_lease_lost(const std::string& scope, const std::string& key);
+
 class IdempotencyLedger {
  public:
   explicit IdempotencyLedger(IdempotencyStore& store, LedgerOptions options = {});

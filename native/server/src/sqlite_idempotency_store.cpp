@@ -1,108 +1,16 @@
 #include "truce/sqlite_idempotency_store.hpp"
 
-#include <sqlite3.h>
-
 #include <optional>
 #include <utility>
 
+#include "sqlite_connection.hpp"
 #include "truce/error.hpp"
 #include "truce/json.hpp"
 
 namespace truce {
 namespace {
 
-[[noreturn]] void fail(sqlite3* db, const std::string& what) {
-  const int code = db ? sqlite3_extended_errcode(db) : SQLITE_CANTOPEN;
-  throw Error(Code::StoreUnavailable,
-              "SQLite idempotency store: " + what + ": " + (db ? sqlite3_errmsg(db) : "no database"),
-              {{"store", "sqlite"}, {"sqliteCode", code}});
-}
-
-// One use of a cached prepared statement: reset and unbound on scope exit.
-class Statement {
- public:
-  Statement(sqlite3* db, sqlite3_stmt* stmt) : db_(db), stmt_(stmt) {}
-  ~Statement() {
-    sqlite3_reset(stmt_);
-    sqlite3_clear_bindings(stmt_);
-  }
-  Statement(const Statement&) = delete;
-  Statement& operator=(const Statement&) = delete;
-
-  Statement& bind(int index, const std::string& text) {
-    check(sqlite3_bind_text(stmt_, index, text.data(), static_cast<int>(text.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  Statement& bind(int index, std::int64_t value) {
-    check(sqlite3_bind_int64(stmt_, index, value));
-    return *this;
-  }
-  Statement& bind_blob(int index, const std::string& bytes) {
-    check(sqlite3_bind_blob(stmt_, index, bytes.data(), static_cast<int>(bytes.size()), SQLITE_TRANSIENT));
-    return *this;
-  }
-  // True while there is a row to read.
-  bool step() {
-    const int rc = sqlite3_step(stmt_);
-    if (rc == SQLITE_ROW) return true;
-    if (rc == SQLITE_DONE) return false;
-    fail(db_, "step");
-  }
-  std::string text(int column) const {
-    const auto* data = sqlite3_column_blob(stmt_, column);
-    const int size = sqlite3_column_bytes(stmt_, column);
-    return data ? std::string(static_cast<const char*>(data), static_cast<std::size_t>(size)) : std::string();
-  }
-  std::int64_t integer(int column) const { return sqlite3_column_int64(stmt_, column); }
-  bool is_null(int column) const { return sqlite3_column_type(stmt_, column) == SQLITE_NULL; }
-
- private:
-  void check(int rc) {
-    if (rc != SQLITE_OK) fail(db_, "bind");
-  }
-  sqlite3* db_;
-  sqlite3_stmt* stmt_ = nullptr;
-};
-
-void exec(sqlite3* db, const char* sql) {
-  if (sqlite3_exec(db, sql, nullptr, nullptr, nullptr) != SQLITE_OK) fail(db, sql);
-}
-
-// BEGIN IMMEDIATE takes the write lock up front, so a claim's read of the
-// row and its write are one atomic step for every other connection.
-class Transaction {
- public:
-  explicit Transaction(sqlite3* db) : db_(db) { exec(db, "BEGIN IMMEDIATE"); }
-  ~Transaction() {
-    if (!done_) sqlite3_exec(db_, "ROLLBACK", nullptr, nullptr, nullptr);
-  }
-  Transaction(const Transaction&) = delete;
-  Transaction& operator=(const Transaction&) = delete;
-  void commit() {
-    exec(db_, "COMMIT");
-    done_ = true;
-  }
-
- private:
-  sqlite3* db_;
-  bool done_ = false;
-};
-
-constexpr const char* kSchema = R"sql(
-CREATE TABLE IF NOT EXISTS truce_idempotency (
-  scope TEXT NOT NULL,
-  key TEXT NOT NULL,
-  fingerprint TEXT NOT NULL,
-  state INTEGER NOT NULL,        -- 0 in progress, 1 completed
-  token TEXT NOT NULL,
-  lease_until INTEGER NOT NULL,  -- Unix ms
-  expires_at INTEGER NOT NULL,   -- Unix ms
-  status INTEGER,
-  headers TEXT,
-  body BLOB,
-  PRIMARY KEY (scope, key)
-) WITHOUT ROWID;
-)sql";
+using sqlite::Statement;
 
 constexpr const char* kSelect =
     "SELECT scope, key, fingerprint, state, token, lease_until, expires_at, status, headers, body "
@@ -129,39 +37,10 @@ IdempotencyRecord read_record(const Statement& row) {
 
 }  // namespace
 
-SqliteIdempotencyStore::SqliteIdempotencyStore(const std::string& path, SqliteStoreOptions options) : path_(path) {
-  if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
-                      nullptr) != SQLITE_OK) {
-    const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
-    sqlite3_close(db_);
-    db_ = nullptr;
-    throw Error(Code::StoreUnavailable, "SQLite idempotency store: cannot open " + path + ": " + message,
-                {{"store", "sqlite"}});
-  }
-  try {
-    sqlite3_busy_timeout(db_, static_cast<int>(options.busy_timeout.count()));
-    exec(db_, "PRAGMA journal_mode = WAL");
-    exec(db_, "PRAGMA synchronous = NORMAL");  // durable across process crashes; WAL keeps it consistent
-    exec(db_, kSchema);
-  } catch (...) {
-    sqlite3_close(db_);
-    throw;
-  }
-}
+SqliteIdempotencyStore::SqliteIdempotencyStore(const std::string& path, SqliteStoreOptions options)
+    : connection_(std::make_unique<sqlite::Connection>(path, options.busy_timeout)) {}
 
-SqliteIdempotencyStore::~SqliteIdempotencyStore() {
-  for (const auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
-  sqlite3_close(db_);
-}
-
-sqlite3_stmt* SqliteIdempotencyStore::statement(const char* sql) {
-  auto& stmt = statements_[sql];
-  if (!stmt && sqlite3_prepare_v3(db_, sql, -1, SQLITE_PREPARE_PERSISTENT, &stmt, nullptr) != SQLITE_OK) {
-    statements_.erase(sql);
-    fail(db_, "prepare");
-  }
-  return stmt;
-}
+SqliteIdempotencyStore::~SqliteIdempotencyStore() = default;
 
 bool SqliteIdempotencyStore::try_claim(const ClaimRequest& request) {
   static const char* const kUpsert = R"sql(
@@ -175,7 +54,7 @@ bool SqliteIdempotencyStore::try_claim(const ClaimRequest& request) {
        OR (truce_idempotency.state = 0 AND truce_idempotency.lease_until <= ?7
            AND truce_idempotency.fingerprint = excluded.fingerprint)
     RETURNING token)sql";
-  Statement upsert(db_, statement(kUpsert));
+  Statement upsert(*connection_, kUpsert);
   upsert.bind(1, request.scope).bind(2, request.key).bind(3, request.fingerprint).bind(4, request.token);
   upsert.bind(5, request.lease_until).bind(6, request.expires_at).bind(7, request.now);
   const bool claimed = upsert.step() && upsert.text(0) == request.token;
@@ -191,7 +70,7 @@ ClaimResult SqliteIdempotencyStore::claim(ClaimRequest request) {
   if (try_claim(request)) return {true, std::nullopt};
   // Something stood in the way: try again inside a write transaction that
   // also reads it, so the record reported is the one that refused the claim.
-  Transaction transaction(db_);
+  sqlite::Transaction transaction(*connection_);
   ClaimResult result;
   result.claimed = try_claim(request);
   if (!result.claimed) result.existing = find_locked(request.scope, request.key);
@@ -202,24 +81,17 @@ ClaimResult SqliteIdempotencyStore::claim(ClaimRequest request) {
 bool SqliteIdempotencyStore::complete(const std::string& scope, const std::string& key, const std::string& token,
                                       const StoredResponse& response, UnixMs expires_at) {
   std::lock_guard<std::mutex> lock(mutex_);
-  static const char* const kComplete = R"sql(
-    UPDATE truce_idempotency SET state = 1, status = ?1, headers = ?2, body = ?3, expires_at = ?4
-    WHERE scope = ?5 AND key = ?6 AND state = 0 AND token = ?7)sql";
-  Statement update(db_, statement(kComplete));
-  update.bind(1, static_cast<std::int64_t>(response.status)).bind(2, to_json_text(response.headers));
-  update.bind_blob(3, response.body).bind(4, expires_at).bind(5, scope).bind(6, key).bind(7, token);
-  update.step();
-  return sqlite3_changes(db_) == 1;
+  return sqlite::complete_idempotency_record(*connection_, scope, key, token, response, expires_at);
 }
 
 bool SqliteIdempotencyStore::release(const std::string& scope, const std::string& key, const std::string& token) {
   std::lock_guard<std::mutex> lock(mutex_);
   static const char* const kRelease =
       "DELETE FROM truce_idempotency WHERE scope = ?1 AND key = ?2 AND state = 0 AND token = ?3";
-  Statement remove(db_, statement(kRelease));
+  Statement remove(*connection_, kRelease);
   remove.bind(1, scope).bind(2, key).bind(3, token);
   remove.step();
-  return sqlite3_changes(db_) == 1;
+  return sqlite3_changes(connection_->get()) == 1;
 }
 
 std::optional<IdempotencyRecord> SqliteIdempotencyStore::find(const std::string& scope, const std::string& key) {
@@ -228,7 +100,7 @@ std::optional<IdempotencyRecord> SqliteIdempotencyStore::find(const std::string&
 }
 
 std::optional<IdempotencyRecord> SqliteIdempotencyStore::find_locked(const std::string& scope, const std::string& key) {
-  Statement select(db_, statement(kSelect));
+  Statement select(*connection_, kSelect);
   select.bind(1, scope).bind(2, key);
   if (!select.step()) return std::nullopt;
   return read_record(select);
@@ -253,20 +125,20 @@ std::size_t SqliteIdempotencyStore::purge_expired(UnixMs now) {
     std::lock_guard<std::mutex> lock(mutex_);
     std::optional<std::pair<std::string, std::string>> end;
     {
-      Statement chunk_end(db_, statement(kChunkEnd));
+      Statement chunk_end(*connection_, kChunkEnd);
       chunk_end.bind(1, from_scope).bind(2, from_key);
       if (chunk_end.step()) end.emplace(chunk_end.text(0), chunk_end.text(1));
     }
     if (!end) {
-      Statement remove(db_, statement(kPurgeRest));
+      Statement remove(*connection_, kPurgeRest);
       remove.bind(1, from_scope).bind(2, from_key).bind(3, now);
       remove.step();
-      return purged + static_cast<std::size_t>(sqlite3_changes(db_));
+      return purged + static_cast<std::size_t>(sqlite3_changes(connection_->get()));
     }
-    Statement remove(db_, statement(kPurgeChunk));
+    Statement remove(*connection_, kPurgeChunk);
     remove.bind(1, from_scope).bind(2, from_key).bind(3, end->first).bind(4, end->second).bind(5, now);
     remove.step();
-    purged += static_cast<std::size_t>(sqlite3_changes(db_));
+    purged += static_cast<std::size_t>(sqlite3_changes(connection_->get()));
     from_scope = std::move(end->first);
     from_key = std::move(end->second);
   }

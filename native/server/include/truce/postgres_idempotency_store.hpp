@@ -8,13 +8,13 @@
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "truce/idempotency_store.hpp"
 
-struct pg_conn;
-
 namespace truce {
+namespace postgres {
+class Connection;
+}
 
 class PostgresIdempotencyStore final : public IdempotencyStore {
  public:
@@ -37,9 +37,7 @@ class PostgresIdempotencyStore final : public IdempotencyStore {
   // One conditional upsert; true when it took the claim.
   bool try_claim(const ClaimRequest& request);
 
-  pg_conn* conn_ = nullptr;
-  // SQL text -> name of the statement prepared on this connection.
-  std::unordered_map<const char*, std::string> prepared_;
+  std::unique_ptr<postgres::Connection> connection_;
   std::mutex mutex_;  // one connection: one command at a time
 };
 

@@ -2,21 +2,21 @@
 // The idempotency store on SQLite: the embedded default for one host (or a
 // few processes on one machine sharing the file). WAL mode, so readers never
 // wait for the writer; every claim is one INSERT … ON CONFLICT DO UPDATE …
-// WHERE inside an IMMEDIATE transaction, so two processes can never both win.
-// Records survive a restart.
+// WHERE, atomic on its own, so two processes can never both win. Records
+// survive a restart. The file may be shared with a SqliteDocumentStore, whose
+// writes complete their idempotency record in the same transaction.
 
 #include <chrono>
 #include <memory>
 #include <mutex>
 #include <string>
-#include <unordered_map>
 
 #include "truce/idempotency_store.hpp"
 
-struct sqlite3;
-struct sqlite3_stmt;
-
 namespace truce {
+namespace sqlite {
+class Connection;
+}
 
 struct SqliteStoreOptions {
   // How long a statement waits for another connection's write lock before
@@ -44,13 +44,9 @@ class SqliteIdempotencyStore final : public IdempotencyStore {
   // One conditional upsert; true when it took the claim.
   bool try_claim(const ClaimRequest& request);
   std::optional<IdempotencyRecord> find_locked(const std::string& scope, const std::string& key);
-  // Prepared once per connection and reused: preparing cost more than running.
-  sqlite3_stmt* statement(const char* sql);
 
-  std::string path_;
-  sqlite3* db_ = nullptr;
+  std::unique_ptr<sqlite::Connection> connection_;
   std::mutex mutex_;  // one connection: one statement at a time
-  std::unordered_map<const char*, sqlite3_stmt*> statements_;
 };
 
 }  // namespace truce

@@ -1,0 +1,54 @@
+#pragma once
+// The one compare-and-set write both document stores run (internal), over
+// their own database API. `Db` provides, inside a transaction it opens:
+//   Transaction begin();                      // commit(); rolls back unless committed
+//   std::optional<StoredDocument> current(tenant, id);   // read, locking the row
+//   bool create(tenant, id, text, now);       // false: created meanwhile by someone else
+//   void update(tenant, id, version, text, now);
+//   void keep(tenant, id, version, text, now, history);  // into history, pruning older
+//   bool complete(const IdempotentWrite&, const StoredResponse&);  // false: claim lost
+#include <optional>
+#include <string>
+
+#include "truce/document_store.hpp"
+#include "truce/error.hpp"
+#include "truce/idempotency_ledger.hpp"
+#include "truce/json.hpp"
+
+namespace truce::detail {
+
+template <class Db>
+PutResult write_document(Db& db, const std::string& tenant, const std::string& id, const Document& doc,
+                         const Expected& expected, UnixMs now, const IdempotentWrite* idempotent, std::size_t history) {
+  for (;;) {
+    auto transaction = db.begin();  // rolls back unless committed
+    PutResult result;
+    std::optional<StoredDocument> current = db.current(tenant, id);
+    const std::optional<Version> actual = current ? std::optional<Version>(current->version) : std::nullopt;
+    if (check_version(expected, actual)) {
+      result.current = std::move(current);
+      return result;
+    }
+    const Version version = next_version(actual);
+    const std::string text = to_json_text(doc);
+    if (current) {
+      db.update(tenant, id, version, text, now);
+    } else if (!db.create(tenant, id, text, now)) {
+      // Created meanwhile by another connection (PostgreSQL cannot lock a
+      // row that is not there yet): look again.
+      continue;
+    }
+    db.keep(tenant, id, version, text, now, history);
+    if (idempotent) {
+      const StoredResponse response = idempotent->response(StoredDocument{doc, version, now});
+      if (!db.complete(*idempotent, response)) throw idempotency_lease_lost(idempotent->scope, idempotent->key);
+    }
+    transaction.commit();
+    result.written = true;
+    result.version = version;
+    result.updated_at = now;
+    return result;
+  }
+}
+
+}  // namespace truce::detail
