@@ -8,4 +8,4 @@ source scripts/common.sh
 prepare_everything
 log "starting truce-host on http://127.0.0.1:8080"
 exec build/native/native/truce-host --listen "${TRUCE_LISTEN:-127.0.0.1:8080}" \
-  --static web-demo --mount /truce=js/dist
+  --store "sqlite:${TRUCE_DB:-build/truce.db}" --static web-demo --mount /truce=js/dist

@@ -15,7 +15,7 @@ struct CodeInfo {
   std::string_view title;
 };
 
-constexpr std::array<CodeInfo, 18> kCodes{{
+constexpr std::array<CodeInfo, 21> kCodes{{
     {Code::VersionConflict, "VERSION_CONFLICT", 409, "Version conflict"},
     {Code::PreconditionFailed, "PRECONDITION_FAILED", 412, "Precondition failed"},
     {Code::PreconditionRequired, "PRECONDITION_REQUIRED", 428, "Precondition required"},
@@ -30,6 +30,9 @@ constexpr std::array<CodeInfo, 18> kCodes{{
     {Code::InvalidVersion, "INVALID_VERSION", 400, "Invalid version"},
     {Code::InvalidPrecondition, "INVALID_PRECONDITION", 400, "Invalid precondition header"},
     {Code::InvalidArgument, "INVALID_ARGUMENT", 400, "Invalid argument"},
+    {Code::NotFound, "NOT_FOUND", 404, "Not found"},
+    {Code::MethodNotAllowed, "METHOD_NOT_ALLOWED", 405, "Method not allowed"},
+    {Code::UnsupportedMediaType, "UNSUPPORTED_MEDIA_TYPE", 415, "Unsupported media type"},
     {Code::LimitExceeded, "LIMIT_EXCEEDED", 413, "Limit exceeded"},
     {Code::OutOfMemory, "OUT_OF_MEMORY", 503, "Out of memory"},
     {Code::StoreUnavailable, "STORE_UNAVAILABLE", 503, "Store unavailable"},

@@ -1,14 +1,25 @@
-// truce-host: the HTTP face of the native library. For now it serves the web
-// demo and a health check; the versioned document API grows here.
+// truce-host: the HTTP face of the native library. Serves the versioned
+// document API (api.hpp) over SQLite or PostgreSQL, the web demo, and a
+// health check. This file only adapts cpp-httplib to the API.
 #include <httplib.h>
 
+#include <sys/socket.h>
+
+#include <cctype>
+#include <chrono>
 #include <csignal>
 #include <iostream>
+#include <memory>
 #include <stdexcept>
 #include <thread>
 
+#include "api.hpp"
 #include "options.hpp"
 #include "truce/json.hpp"
+#include "truce/postgres_document_store.hpp"
+#include "truce/postgres_idempotency_store.hpp"
+#include "truce/sqlite_document_store.hpp"
+#include "truce/sqlite_idempotency_store.hpp"
 
 namespace {
 
@@ -29,10 +40,65 @@ std::thread stop_on_signal(httplib::Server& server) {
 
 void log_line(const truce::Document& fields) { std::cerr << truce::to_json_text(fields) << std::endl; }
 
+struct Stores {
+  std::unique_ptr<truce::DocumentStore> documents;
+  std::unique_ptr<truce::IdempotencyStore> records;
+};
+
+Stores open_stores(const truce::host::Options& options) {
+  truce::DocumentStoreOptions document_options;
+  document_options.history = options.history;
+  const auto colon = options.store.find(':');
+  const std::string kind = options.store.substr(0, colon), where = options.store.substr(colon + 1);
+  if (kind == "sqlite") {
+    return {std::make_unique<truce::SqliteDocumentStore>(where, document_options),
+            std::make_unique<truce::SqliteIdempotencyStore>(where)};
+  }
+  return {std::make_unique<truce::PostgresDocumentStore>(where, document_options),
+          std::make_unique<truce::PostgresIdempotencyStore>(where)};
+}
+
+truce::UnixMs unix_ms_now() {
+  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+      .count();
+}
+
+truce::host::HttpRequest to_api(const httplib::Request& request) {
+  truce::host::HttpRequest out;
+  out.method = request.method;
+  out.target = request.target;
+  for (const auto& [name, value] : request.headers) {
+    std::string lower = name;
+    for (char& c : lower) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+    auto [it, fresh] = out.headers.emplace(lower, value);
+    if (!fresh) it->second += ", " + value;
+  }
+  out.body = request.body;
+  return out;
+}
+
+void from_api(const truce::host::HttpResponse& answer, httplib::Response& response) {
+  response.status = answer.status;
+  std::string content_type;
+  for (const auto& [name, value] : answer.headers) {
+    if (name == "Content-Type" || name == "content-type")
+      content_type = value;
+    else
+      response.set_header(name.c_str(), value);
+  }
+  if (!content_type.empty()) response.set_content(answer.body, content_type.c_str());
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
   truce::host::Options options;
+  for (int i = 1; i < argc; ++i) {
+    if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
+      std::cout << truce::host::usage();
+      return 0;
+    }
+  }
   try {
     options = truce::host::parse_options(std::vector<std::string>(argv + 1, argv + argc));
   } catch (const std::invalid_argument& error) {
@@ -40,7 +106,35 @@ int main(int argc, char** argv) {
     return 2;
   }
 
+  Stores stores;
+  try {
+    stores = open_stores(options);
+  } catch (const truce::Error& error) {
+    std::cerr << "truce-host: " << error.message() << "\n";
+    return 1;
+  }
+  truce::host::Api api(*stores.documents, *stores.records, options.api, unix_ms_now);
+
   httplib::Server server;
+  server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
+  // cpp-httplib refuses a longer body before reading it; the error handler
+  // turns its bare 413 into the API's problem document.
+  server.set_payload_max_length(options.api.max_body_bytes);
+  server.set_error_handler(
+      [max = options.api.max_body_bytes](const httplib::Request& request, httplib::Response& response) {
+        if (response.status != 413) return;
+        from_api(truce::host::HttpResponse::problem(truce::host::body_too_large(max), request.path), response);
+      });
+  const auto serve_api = [&api](const httplib::Request& request, httplib::Response& response) {
+    from_api(api.handle(to_api(request)), response);
+  };
+  for (const char* pattern : {"/api/.*"}) {
+    server.Get(pattern, serve_api);
+    server.Put(pattern, serve_api);
+    server.Post(pattern, serve_api);
+    server.Patch(pattern, serve_api);
+    server.Delete(pattern, serve_api);
+  }
   server.Get("/healthz", [](const httplib::Request&, httplib::Response& response) {
     response.set_content(R"({"status":"ok"})", "application/json");
   });
@@ -56,8 +150,18 @@ int main(int argc, char** argv) {
     log_line({{"method", request.method}, {"path", request.path}, {"status", response.status}});
   });
 
+  // Debian's cpp-httplib 0.11.4 listens with a backlog of 5, compiled in: a
+  // burst of clients overflows it and some connections die unanswered. Note
+  // the listening socket as it is made and listen again with the system's
+  // maximum once it is bound.
+  int listening_socket = -1;
+  server.set_socket_options([&listening_socket](socket_t sock) {
+    httplib::default_socket_options(sock);
+    listening_socket = sock;
+  });
   const int port = options.port == 0 ? server.bind_to_any_port(options.host)
                                      : (server.bind_to_port(options.host, options.port) ? options.port : -1);
+  if (port >= 0 && listening_socket >= 0) ::listen(listening_socket, SOMAXCONN);
   if (port < 0) {
     std::cerr << "truce-host: cannot listen on " << options.host << ":" << options.port << "\n";
     return 1;

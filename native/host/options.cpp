@@ -13,13 +13,28 @@ int parse_port(const std::string& text) {
   return port;
 }
 
+std::size_t parse_count(const std::string& flag, const std::string& text, std::size_t min) {
+  if (text.empty() || text.size() > 12 || text.find_first_not_of("0123456789") != std::string::npos ||
+      std::stoull(text) < min)
+    throw std::invalid_argument(flag + " takes a whole number >= " + std::to_string(min) + ", got '" + text + "'");
+  return static_cast<std::size_t>(std::stoull(text));
+}
+
 }  // namespace
 
 std::string usage() {
   return "usage: truce-host [--listen HOST:PORT] [--static DIR] [--mount /PREFIX=DIR]...\n"
          "  --listen HOST:PORT   address to serve on (default 127.0.0.1:8080; port 0 picks a free one)\n"
          "  --static DIR         serve the files of DIR (the web demo) at /\n"
-         "  --mount /PREFIX=DIR  serve the files of DIR under /PREFIX (e.g. the JS package's dist)\n";
+         "  --mount /PREFIX=DIR  serve the files of DIR under /PREFIX (e.g. the JS package's dist)\n"
+         "  --store sqlite:PATH | postgres:CONNINFO   where documents live (default sqlite:truce.db)\n"
+         "  --history N          versions kept per document for server-side merges (default 50)\n"
+         "  --threads N          request threads (default 8)\n"
+         "  --allow-unconditional      a write without If-Match overwrites instead of 428\n"
+         "  --require-idempotency-key  a write without Idempotency-Key is 400\n"
+         "  --max-body-bytes N   request body limit (default 1048576)\n"
+         "  --max-depth N        JSON nesting limit (default 1000)\n"
+         "  --max-documents N    documents per tenant (default 100000)\n";
 }
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -45,6 +60,24 @@ Options parse_options(const std::vector<std::string>& args) {
       if (mount.empty() || mount[0] != '/' || equals == std::string::npos || equals + 1 == mount.size())
         throw std::invalid_argument("--mount takes /PREFIX=DIR, got '" + mount + "'");
       options.mounts.emplace_back(mount.substr(0, equals), mount.substr(equals + 1));
+    } else if (flag == "--store") {
+      options.store = value();
+      if (options.store.rfind("sqlite:", 0) != 0 && options.store.rfind("postgres:", 0) != 0)
+        throw std::invalid_argument("--store takes sqlite:PATH or postgres:CONNINFO, got '" + options.store + "'");
+    } else if (flag == "--history") {
+      options.history = parse_count(flag, value(), 1);
+    } else if (flag == "--threads") {
+      options.threads = static_cast<int>(parse_count(flag, value(), 1));
+    } else if (flag == "--allow-unconditional") {
+      options.api.allow_unconditional = true;
+    } else if (flag == "--require-idempotency-key") {
+      options.api.require_idempotency_key = true;
+    } else if (flag == "--max-body-bytes") {
+      options.api.max_body_bytes = parse_count(flag, value(), 1);
+    } else if (flag == "--max-depth") {
+      options.api.max_depth = parse_count(flag, value(), 1);
+    } else if (flag == "--max-documents") {
+      options.api.max_documents_per_tenant = parse_count(flag, value(), 0);
     } else {
       throw std::invalid_argument("unknown flag '" + flag + "'");
     }

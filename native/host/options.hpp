@@ -1,9 +1,12 @@
 #pragma once
 // Command-line flags of truce-host.
 
+#include <cstddef>
 #include <string>
 #include <utility>
 #include <vector>
+
+#include "api.hpp"
 
 namespace truce::host {
 
@@ -12,6 +15,11 @@ struct Options {
   int port = 8080;
   // URL prefix -> folder served under it; --static DIR is --mount /=DIR.
   std::vector<std::pair<std::string, std::string>> mounts;
+  // "sqlite:PATH" or "postgres:CONNINFO".
+  std::string store = "sqlite:truce.db";
+  std::size_t history = 50;
+  int threads = 8;
+  ApiOptions api;
 };
 
 // Throws std::invalid_argument with a message naming the bad flag.

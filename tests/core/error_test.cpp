@@ -13,9 +13,13 @@ TEST(Error, CodesHaveStableNamesAndStatuses) {
   EXPECT_EQ(http_status(Code::InvalidJson), 400);
   EXPECT_EQ(http_status(Code::InvalidPrecondition), 400);
   EXPECT_EQ(http_status(Code::IdempotencyKeyReused), 422);
+  EXPECT_EQ(http_status(Code::NotFound), 404);
+  EXPECT_EQ(http_status(Code::MethodNotAllowed), 405);
+  EXPECT_EQ(http_status(Code::UnsupportedMediaType), 415);
   EXPECT_EQ(code_from_name("INVALID_VERSION"), Code::InvalidVersion);
   EXPECT_FALSE(code_from_name("version_conflict").has_value());
-  for (const Code code : {Code::VersionConflict, Code::LimitExceeded, Code::Internal, Code::OutOfMemory})
+  for (const Code code : {Code::VersionConflict, Code::LimitExceeded, Code::Internal, Code::OutOfMemory,
+                          Code::NotFound, Code::MethodNotAllowed, Code::UnsupportedMediaType})
     EXPECT_EQ(code_from_name(code_name(code)), code);
 }
 

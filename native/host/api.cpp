@@ -1,0 +1,254 @@
+#include "api.hpp"
+
+#include <cctype>
+#include <optional>
+#include <utility>
+
+#include "truce/etag.hpp"
+#include "truce/fingerprint.hpp"
+#include "truce/json.hpp"
+#include "truce/utf8.hpp"
+
+namespace truce::host {
+namespace {
+
+constexpr std::string_view kDocs = "/api/docs/";
+constexpr std::size_t kMaxIdBytes = 256;
+constexpr std::size_t kMaxTenantBytes = 64;
+
+int hex_digit(char c) {
+  if (c >= '0' && c <= '9') return c - '0';
+  if (c >= 'a' && c <= 'f') return c - 'a' + 10;
+  if (c >= 'A' && c <= 'F') return c - 'A' + 10;
+  return -1;
+}
+
+// The document id: one percent-decoded path segment (so "%2F" is part of an
+// id, never a separator), 1..256 bytes of UTF-8 without control characters.
+std::string decode_id(std::string_view segment) {
+  const auto invalid = [&](const std::string& why) {
+    return Error(Code::InvalidArgument, "Invalid document id: " + why, {{"id", std::string(segment)}});
+  };
+  std::string id;
+  for (std::size_t i = 0; i < segment.size(); ++i) {
+    char c = segment[i];
+    if (c == '%') {
+      const int high = i + 2 < segment.size() ? hex_digit(segment[i + 1]) : -1;
+      const int low = high >= 0 ? hex_digit(segment[i + 2]) : -1;
+      if (low < 0) throw invalid("bad percent-encoding");
+      c = static_cast<char>(high * 16 + low);
+      i += 2;
+    }
+    if (static_cast<unsigned char>(c) < 0x20 || c == 0x7f) throw invalid("control character");
+    id += c;
+  }
+  if (id.empty() || id.size() > kMaxIdBytes) throw invalid("1 to 256 bytes");
+  if (!is_valid_utf8(id)) throw invalid("not UTF-8");
+  return id;
+}
+
+std::string tenant_of(const HttpRequest& request) {
+  const std::string* header = request.header("x-tenant");
+  if (!header) return "public";
+  const bool ok = !header->empty() && header->size() <= kMaxTenantBytes &&
+                  header->find_first_not_of("abcdefghijklmnopqrstuvwxyzABCDEFGHIJKLMNOPQRSTUVWXYZ0123456789._-") ==
+                      std::string::npos;
+  if (!ok) {
+    throw Error(Code::InvalidArgument, "X-Tenant takes 1 to 64 letters, digits, '.', '_' or '-'",
+                {{"header", "X-Tenant"}});
+  }
+  return *header;
+}
+
+void set_version_headers(HttpResponse& response, Version version) {
+  response.set_header("ETag", make_etag(version).to_string());
+  response.set_header("X-Version", std::to_string(version));
+}
+
+HttpResponse document_response(int status, const StoredDocument& stored) {
+  HttpResponse response = HttpResponse::json(status, stored.doc);
+  set_version_headers(response, stored.version);
+  return response;
+}
+
+// application/json, with or without parameters (charset=utf-8).
+bool is_json_media_type(const std::string* content_type) {
+  if (!content_type) return false;
+  std::string type = content_type->substr(0, content_type->find(';'));
+  while (!type.empty() && type.back() == ' ') type.pop_back();
+  for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
+  return type == "application/json";
+}
+
+}  // namespace
+
+Error body_too_large(std::size_t max) {
+  return Error(Code::LimitExceeded, "The request body is larger than " + std::to_string(max) + " bytes",
+               {{"limit", "body_bytes"}, {"max", max}});
+}
+
+struct Api::Call {
+  const HttpRequest& request;
+  std::string path;
+  std::string tenant;
+  std::string id;
+  UnixMs now = 0;
+};
+
+Api::Api(DocumentStore& documents, IdempotencyStore& records, ApiOptions options, Clock clock)
+    : documents_(documents),
+      records_(records),
+      ledger_(records, options.ledger),
+      options_(std::move(options)),
+      clock_(std::move(clock)) {}
+
+HttpResponse Api::handle(const HttpRequest& request) {
+  const std::string path(request.path());
+  try {
+    Call call{request, path, tenant_of(request), "", clock_()};
+    return route(call);
+  } catch (const Error& error) {
+    return HttpResponse::problem(error, path);
+  } catch (const std::bad_alloc&) {
+    return HttpResponse::problem(Error(Code::OutOfMemory, "The server ran out of memory for this request"), path);
+  } catch (const std::exception& error) {
+    return HttpResponse::problem(Error(Code::Internal, error.what()), path);
+  }
+}
+
+HttpResponse Api::route(const Call& call) {
+  const std::string_view path = call.path;
+  if (path.substr(0, kDocs.size()) != kDocs || path.find('/', kDocs.size()) != std::string_view::npos)
+    throw Error(Code::NotFound, "No such resource", {{"path", call.path}});
+  Call with_id = call;
+  with_id.id = decode_id(path.substr(kDocs.size()));
+  const std::string& method = call.request.method;
+  if (method == "GET" || method == "HEAD") return get(with_id);
+  if (method == "PUT") return put(with_id);
+  HttpResponse refused = HttpResponse::problem(
+      Error(Code::MethodNotAllowed, "Method " + method + " is not allowed here", {{"allow", "GET, HEAD, PUT"}}),
+      call.path);
+  refused.set_header("Allow", "GET, HEAD, PUT");
+  return refused;
+}
+
+HttpResponse Api::get(const Call& call) {
+  const std::optional<StoredDocument> stored = documents_.get(call.tenant, call.id);
+  if (!stored) throw Error(Code::NotFound, "No document '" + call.id + "'", {{"id", call.id}});
+  if (const std::string* condition = call.request.header("if-none-match")) {
+    if (!if_none_match(*condition, make_etag(stored->version))) {
+      HttpResponse not_modified;
+      not_modified.status = 304;
+      set_version_headers(not_modified, stored->version);
+      return not_modified;
+    }
+  }
+  return document_response(200, *stored);
+}
+
+HttpResponse Api::put(const Call& call) {
+  const HttpRequest& request = call.request;
+  if (request.body.size() > options_.max_body_bytes) throw body_too_large(options_.max_body_bytes);
+  if (!is_json_media_type(request.header("content-type"))) {
+    throw Error(Code::UnsupportedMediaType, "PUT takes application/json",
+                {{"contentType", request.header("content-type") ? *request.header("content-type") : ""}});
+  }
+  ParseLimits limits;
+  limits.max_depth = options_.max_depth;
+  const Document body = parse_json(request.body, limits);
+
+  std::optional<Expected> expected;
+  const std::string* if_match_header = request.header("if-match");
+  const std::string* if_none_match_header = request.header("if-none-match");
+  if (if_match_header || if_none_match_header) {
+    expected = expected_from_headers(
+        if_match_header ? std::optional<std::string_view>(*if_match_header) : std::nullopt,
+        if_none_match_header ? std::optional<std::string_view>(*if_none_match_header) : std::nullopt);
+  } else if (const std::string* header = request.header("x-expected-version")) {
+    expected = Expected::parse(*header);
+  } else if (options_.allow_unconditional) {
+    expected = Expected::any();
+  } else {
+    throw Error(Code::PreconditionRequired,
+                "A write needs If-Match (or If-None-Match: * to create, or X-Expected-Version)");
+  }
+
+  // Held across the idempotency check too: a duplicate that arrives while
+  // the first request runs waits for it here and gets its replay, not a 409
+  // (409 stays for duplicates in flight in another process).
+  const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
+  return idempotent(call, body, [&](IdempotentWrite* claim) {
+    if (!documents_.get(call.tenant, call.id) && documents_.count(call.tenant) >= options_.max_documents_per_tenant) {
+      throw Error(Code::LimitExceeded, "This tenant has reached its document limit",
+                  {{"limit", "documents_per_tenant"}, {"max", options_.max_documents_per_tenant}});
+    }
+    HttpResponse answer;
+    if (claim) {
+      claim->response = [&](const StoredDocument& written) {
+        answer = document_response(written.version == 1 ? 201 : 200, written);
+        return answer.to_stored();
+      };
+    }
+    const PutResult result = documents_.put(call.tenant, call.id, body, *expected, call.now, claim);
+    if (result.written) {
+      if (!claim)
+        answer = document_response(result.version == 1 ? 201 : 200, {body, result.version, result.updated_at});
+      return answer;
+    }
+    // Stale: the current state rides along, so the client recovers in one round trip.
+    const Error conflict = result.conflict_error(*expected);
+    Document details = conflict.details();
+    details["current"] = result.current ? result.current->doc : Document(nullptr);
+    HttpResponse refused =
+        HttpResponse::problem(Error(Code::PreconditionFailed, conflict.message(), std::move(details)), call.path);
+    if (result.current) set_version_headers(refused, result.current->version);
+    return refused;
+  });
+}
+
+HttpResponse Api::idempotent(const Call& call, const Document& body,
+                             const std::function<HttpResponse(IdempotentWrite*)>& write) {
+  const std::string* key = call.request.header("idempotency-key");
+  if (!key) {
+    if (options_.require_idempotency_key)
+      throw Error(Code::IdempotencyKeyMissing, "This server needs an Idempotency-Key on every write");
+    return write(nullptr);
+  }
+  const BeginResult begun =
+      ledger_.begin(call.tenant, *key, fingerprint(call.request.method, call.path, body), call.now);
+  switch (begun.kind) {
+    case BeginResult::Kind::Replay: {
+      HttpResponse replay = HttpResponse::from_stored(*begun.response);
+      replay.set_header("Idempotent-Replayed", "true");
+      return replay;
+    }
+    case BeginResult::Kind::InProgress: {
+      HttpResponse busy = HttpResponse::problem(*begun.to_error(), call.path);
+      busy.set_header("Retry-After", std::to_string((begun.retry_after.count() + 999) / 1000));
+      return busy;
+    }
+    case BeginResult::Kind::Mismatch:
+      return HttpResponse::problem(*begun.to_error(), call.path);
+    case BeginResult::Kind::Proceed:
+      break;
+  }
+  IdempotentWrite claim{call.tenant, *key, begun.token, call.now + options_.ledger.ttl.count(), nullptr};
+  HttpResponse answer;
+  bool recorded = false;
+  try {
+    answer = write(&claim);
+    // A write that happened completed the record in its own transaction; a
+    // refusal (412) is kept here, as any other final answer.
+    recorded = answer.status == 200 || answer.status == 201;
+  } catch (const Error& error) {
+    if (error.code() == Code::IdempotencyLeaseLost) return HttpResponse::problem(error, call.path);
+    answer = HttpResponse::problem(error, call.path);
+  } catch (...) {
+    ledger_.abandon(call.tenant, *key, begun.token);
+    throw;
+  }
+  if (!recorded) ledger_.complete(call.tenant, *key, begun.token, answer.to_stored(), call.now);
+  return answer;
+}
+
+}  // namespace truce::host

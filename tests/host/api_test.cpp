@@ -1,0 +1,340 @@
+// truce-host's document API over real HTTP: each test starts the host as a
+// process of its own on a loopback port (SQLite in a temporary folder, or the
+// test run's PostgreSQL cluster) and talks to it with cpp-httplib's client.
+#include <gtest/gtest.h>
+#include <httplib.h>
+
+#include <atomic>
+#include <cstdlib>
+#include <filesystem>
+#include <fstream>
+#include <memory>
+#include <random>
+#include <set>
+#include <string>
+#include <thread>
+#include <vector>
+
+#include "host_process.hpp"
+#include "truce/json.hpp"
+#include "truce/retry.hpp"
+
+namespace truce::testing {
+namespace {
+
+struct TempDir {
+  TempDir() {
+    std::string pattern = (std::filesystem::temp_directory_path() / "truce-host-XXXXXX").string();
+    path = mkdtemp(pattern.data());
+  }
+  ~TempDir() {
+    std::error_code ignored;
+    std::filesystem::remove_all(path, ignored);
+  }
+  std::filesystem::path path;
+};
+
+// A host on a fresh SQLite file (unless the flags name another store).
+struct Host {
+  explicit Host(std::vector<std::string> flags = {}) : Host(dir_for(flags), std::move(flags)) {}
+
+  std::unique_ptr<httplib::Client> client() const {
+    auto c = std::make_unique<httplib::Client>("127.0.0.1", process->port());
+    c->set_read_timeout(10, 0);
+    return c;
+  }
+
+  std::shared_ptr<TempDir> dir;
+  std::unique_ptr<HostProcess> process;
+
+ private:
+  static std::shared_ptr<TempDir> dir_for(std::vector<std::string>&) { return std::make_shared<TempDir>(); }
+  Host(std::shared_ptr<TempDir> d, std::vector<std::string> flags) : dir(std::move(d)) {
+    bool has_store = false;
+    for (const auto& flag : flags) has_store |= flag == "--store";
+    if (!has_store) flags.insert(flags.end(), {"--store", "sqlite:" + (dir->path / "truce.db").string()});
+    process = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir->path / "host.log").string());
+  }
+};
+
+const httplib::Headers kNone;
+
+httplib::Headers with(std::initializer_list<std::pair<const std::string, std::string>> headers) {
+  return httplib::Headers(headers);
+}
+
+Document body_of(const httplib::Result& result) { return parse_json(result->body); }
+
+TEST(HostApi, AnAbsentDocumentIs404ProblemJson) {
+  Host host;
+  const auto r = host.client()->Get("/api/docs/nothing");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 404);
+  EXPECT_EQ(r->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(body_of(r)["code"], "NOT_FOUND");
+  EXPECT_EQ(body_of(r)["instance"], "/api/docs/nothing");
+}
+
+TEST(HostApi, CreateReadAndConditionalRead) {
+  Host host;
+  auto c = host.client();
+  const auto created =
+      c->Put("/api/docs/task-1", with({{"If-None-Match", "*"}}), R"({"title":"Write docs"})", "application/json");
+  ASSERT_TRUE(created);
+  EXPECT_EQ(created->status, 201);
+  EXPECT_EQ(created->get_header_value("ETag"), "\"1\"");
+  EXPECT_EQ(created->get_header_value("X-Version"), "1");
+  const auto read = c->Get("/api/docs/task-1");
+  EXPECT_EQ(read->status, 200);
+  EXPECT_EQ(body_of(read), parse_json(R"({"title":"Write docs"})"));
+  EXPECT_EQ(read->get_header_value("ETag"), "\"1\"");
+  const auto unchanged = c->Get("/api/docs/task-1", with({{"If-None-Match", "\"1\""}}));
+  EXPECT_EQ(unchanged->status, 304);
+  EXPECT_EQ(unchanged->body, "");
+  EXPECT_EQ(c->Get("/api/docs/task-1", with({{"If-None-Match", "\"0\""}}))->status, 200);
+  // A second create of the same id: 412 carrying what is there.
+  const auto again = c->Put("/api/docs/task-1", with({{"If-None-Match", "*"}}), "{}", "application/json");
+  EXPECT_EQ(again->status, 412);
+  EXPECT_EQ(body_of(again)["details"]["current"], parse_json(R"({"title":"Write docs"})"));
+}
+
+TEST(HostApi, AStaleWriteIs412WithTheCurrentVersionAndDocument) {
+  Host host;
+  auto c = host.client();
+  ASSERT_EQ(c->Put("/api/docs/d", with({{"If-None-Match", "*"}}), R"({"n":1})", "application/json")->status, 201);
+  ASSERT_EQ(c->Put("/api/docs/d", with({{"If-Match", "\"1\""}}), R"({"n":2})", "application/json")->status, 200);
+  const auto stale = c->Put("/api/docs/d", with({{"If-Match", "\"1\""}}), R"({"n":99})", "application/json");
+  ASSERT_EQ(stale->status, 412);
+  EXPECT_EQ(stale->get_header_value("Content-Type"), "application/problem+json");
+  EXPECT_EQ(stale->get_header_value("ETag"), "\"2\"");
+  const Document problem = body_of(stale);
+  EXPECT_EQ(problem["code"], "PRECONDITION_FAILED");
+  EXPECT_EQ(problem["details"]["actual"], 2);
+  EXPECT_EQ(problem["details"]["current"], parse_json(R"({"n":2})"));
+  // X-Expected-Version works the same way.
+  EXPECT_EQ(c->Put("/api/docs/d", with({{"X-Expected-Version", "1"}}), "{}", "application/json")->status, 412);
+  const auto fresh = c->Put("/api/docs/d", with({{"X-Expected-Version", "2"}}), R"({"n":3})", "application/json");
+  EXPECT_EQ(fresh->status, 200);
+  EXPECT_EQ(fresh->get_header_value("ETag"), "\"3\"");
+  EXPECT_EQ(body_of(c->Get("/api/docs/d")), parse_json(R"({"n":3})"));
+}
+
+TEST(HostApi, AWriteWithoutAPreconditionIs428UnlessAllowed) {
+  Host strict;
+  const auto refused = strict.client()->Put("/api/docs/d", kNone, "{}", "application/json");
+  EXPECT_EQ(refused->status, 428);
+  EXPECT_EQ(body_of(refused)["code"], "PRECONDITION_REQUIRED");
+  EXPECT_EQ(strict.client()->Get("/api/docs/d")->status, 404);
+  Host lenient({"--allow-unconditional"});
+  EXPECT_EQ(lenient.client()->Put("/api/docs/d", kNone, "{}", "application/json")->status, 201);
+  EXPECT_EQ(lenient.client()->Put("/api/docs/d", kNone, "[]", "application/json")->get_header_value("ETag"), "\"2\"");
+}
+
+TEST(HostApi, AnIdempotencyKeyGivesEveryRetryTheFirstAnswer) {
+  Host host;
+  auto c = host.client();
+  const auto key = with({{"If-None-Match", "*"}, {"Idempotency-Key", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}});
+  const auto first = c->Put("/api/docs/d", key, R"({"n":1})", "application/json");
+  ASSERT_EQ(first->status, 201);
+  EXPECT_FALSE(first->has_header("Idempotent-Replayed"));
+  const auto retry = c->Put("/api/docs/d", key, R"({ "n" : 1 })", "application/json");  // same JSON, other spelling
+  EXPECT_EQ(retry->status, 201);
+  EXPECT_EQ(retry->get_header_value("Idempotent-Replayed"), "true");
+  EXPECT_EQ(retry->get_header_value("ETag"), "\"1\"");
+  EXPECT_EQ(retry->body, first->body);
+  const auto reused = c->Put("/api/docs/d", key, R"({"n":2})", "application/json");
+  EXPECT_EQ(reused->status, 422);
+  EXPECT_EQ(body_of(reused)["code"], "IDEMPOTENCY_KEY_REUSED");
+  EXPECT_EQ(c->Get("/api/docs/d")->get_header_value("X-Version"), "1");
+  // Another tenant with the same key is another request altogether.
+  auto other = key;
+  other.emplace("X-Tenant", "globex");
+  const auto theirs = c->Put("/api/docs/d", other, R"({"n":2})", "application/json");
+  EXPECT_EQ(theirs->status, 201);
+  EXPECT_FALSE(theirs->has_header("Idempotent-Replayed"));
+  EXPECT_EQ(body_of(c->Get("/api/docs/d", with({{"X-Tenant", "globex"}}))), parse_json(R"({"n":2})"));
+  EXPECT_EQ(body_of(c->Get("/api/docs/d")), parse_json(R"({"n":1})"));
+  // A refusal is an answer too: the retry of a stale write replays its 412.
+  const auto stale_key = with({{"If-Match", "\"9\""}, {"Idempotency-Key", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5c"}});
+  EXPECT_EQ(c->Put("/api/docs/d", stale_key, "{}", "application/json")->status, 412);
+  const auto replayed = c->Put("/api/docs/d", stale_key, "{}", "application/json");
+  EXPECT_EQ(replayed->status, 412);
+  EXPECT_EQ(replayed->get_header_value("Idempotent-Replayed"), "true");
+}
+
+TEST(HostApi, TheKeyCanBeRequiredAndMustBeAcceptable) {
+  Host host({"--require-idempotency-key"});
+  auto c = host.client();
+  const auto missing = c->Put("/api/docs/d", with({{"If-None-Match", "*"}}), "{}", "application/json");
+  EXPECT_EQ(missing->status, 400);
+  EXPECT_EQ(body_of(missing)["code"], "IDEMPOTENCY_KEY_MISSING");
+  const auto weak = c->Put("/api/docs/d", with({{"If-None-Match", "*"}, {"Idempotency-Key", "aaaaaaaaaaaaaaaaaaaa"}}),
+                           "{}", "application/json");
+  EXPECT_EQ(weak->status, 400);
+  EXPECT_EQ(body_of(weak)["code"], "IDEMPOTENCY_KEY_INVALID");
+  EXPECT_EQ(c->Get("/api/docs/d")->status, 404);
+}
+
+// 50 identical requests at once with one key: one write, 50 identical answers.
+TEST(HostApi, FiftyConcurrentDuplicatesWriteOnce) {
+  Host host({"--threads", "16"});
+  std::vector<std::thread> threads;
+  std::vector<std::string> bodies(50);
+  std::vector<int> statuses(50);
+  std::atomic<bool> go{false};
+  for (int i = 0; i < 50; ++i) {
+    threads.emplace_back([&, i] {
+      auto c = host.client();
+      while (!go) std::this_thread::yield();
+      const auto r = c->Put("/api/docs/once",
+                            with({{"If-None-Match", "*"}, {"Idempotency-Key", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}}),
+                            R"({"charged":100})", "application/json");
+      statuses[static_cast<std::size_t>(i)] = r ? r->status : -static_cast<int>(r.error());
+      bodies[static_cast<std::size_t>(i)] = r ? r->body : "";
+    });
+  }
+  go = true;
+  for (auto& t : threads) t.join();
+  EXPECT_EQ(std::set<int>(statuses.begin(), statuses.end()), std::set<int>{201});
+  EXPECT_EQ(std::set<std::string>(bodies.begin(), bodies.end()).size(), 1u);
+  EXPECT_EQ(host.client()->Get("/api/docs/once")->get_header_value("X-Version"), "1");
+}
+
+// Every limit and malformed input gets its problem, nothing is stored, and
+// the server keeps serving.
+TEST(HostApi, HostileInputIsRefusedAndTheServerKeepsServing) {
+  Host host({"--max-body-bytes", "1000", "--max-depth", "10", "--max-documents", "2"});
+  auto c = host.client();
+  const auto create = with({{"If-None-Match", "*"}});
+  const auto expect_problem = [&](const httplib::Result& r, int status, const char* code) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_EQ(body_of(r)["code"], code) << r->body;
+  };
+  expect_problem(c->Put("/api/docs/big", create, std::string(2000, ' ') + "{}", "application/json"), 413,
+                 "LIMIT_EXCEEDED");
+  expect_problem(c->Put("/api/docs/deep", create, std::string(20, '[') + std::string(20, ']'), "application/json"), 413,
+                 "LIMIT_EXCEEDED");
+  expect_problem(c->Put("/api/docs/bad", create, R"({"a":)", "application/json"), 400, "INVALID_JSON");
+  expect_problem(c->Put("/api/docs/bad", create, "{\"a\":\"\xff\"}", "application/json"), 400, "INVALID_JSON");
+  expect_problem(c->Put("/api/docs/bad", create, "{}", "text/plain"), 415, "UNSUPPORTED_MEDIA_TYPE");
+  expect_problem(c->Put("/api/docs/bad", with({{"If-Match", "nonsense"}}), "{}", "application/json"), 400,
+                 "INVALID_PRECONDITION");
+  expect_problem(c->Get("/api/docs/%zz"), 400, "INVALID_ARGUMENT");
+  expect_problem(c->Get("/api/docs/a%00b"), 400, "INVALID_ARGUMENT");
+  expect_problem(c->Get("/api/docs/a", with({{"X-Tenant", "no spaces"}})), 400, "INVALID_ARGUMENT");
+  expect_problem(c->Get("/api/other"), 404, "NOT_FOUND");
+  expect_problem(c->Delete("/api/docs/a"), 405, "METHOD_NOT_ALLOWED");
+  for (const char* id : {"big", "deep", "bad"}) EXPECT_EQ(c->Get(std::string("/api/docs/") + id)->status, 404);
+  // The document limit: two per tenant.
+  EXPECT_EQ(c->Put("/api/docs/one", create, "{}", "application/json")->status, 201);
+  EXPECT_EQ(c->Put("/api/docs/two", create, "{}", "application/json")->status, 201);
+  expect_problem(c->Put("/api/docs/three", create, "{}", "application/json"), 413, "LIMIT_EXCEEDED");
+  EXPECT_EQ(c->Put("/api/docs/one", with({{"If-Match", "\"1\""}}), "[1]", "application/json")->status, 200);
+  // An encoded slash is part of one id; a real one is another route.
+  auto elsewhere = create;
+  elsewhere.emplace("X-Tenant", "elsewhere");
+  EXPECT_EQ(c->Put("/api/docs/a%2Fb", elsewhere, "{}", "application/json")->status, 201);
+  EXPECT_EQ(c->Get("/api/docs/a%2fb", with({{"X-Tenant", "elsewhere"}}))->status, 200);
+  expect_problem(c->Get("/api/docs/a/b", with({{"X-Tenant", "elsewhere"}})), 404, "NOT_FOUND");
+  EXPECT_EQ(c->Get("/healthz")->status, 200);
+}
+
+// Read, increment, write with the version read (update_with_retry); count
+// the writes the server acknowledged. The final counter must equal them.
+int run_counters(int port_a, int port_b, int clients, int cycles) {
+  std::atomic<int> acknowledged{0};
+  std::vector<std::thread> threads;
+  for (int t = 0; t < clients; ++t) {
+    threads.emplace_back([&, t] {
+      httplib::Client c("127.0.0.1", t % 2 ? port_b : port_a);
+      Backoff backoff;
+      backoff.max_attempts = 20;
+      backoff.base = std::chrono::milliseconds(1);
+      backoff.cap = std::chrono::milliseconds(20);
+      backoff.jitter = 1.0;
+      std::mt19937 random(static_cast<unsigned>(t));
+      RetryHooks hooks;
+      hooks.sleep = [](std::chrono::microseconds pause) { std::this_thread::sleep_for(pause); };
+      hooks.random = [&] { return std::uniform_real_distribution<double>(0, 1)(random); };
+      const LoadFn load = [&](std::string_view) {
+        const auto r = c.Get("/api/docs/counter");
+        return Snapshot{parse_json(r->body), std::stoll(r->get_header_value("X-Version"))};
+      };
+      const MutateFn mutate = [](const std::optional<Document>& current) {
+        Document next = *current;
+        next["n"] = (*current)["n"].get<int>() + 1;
+        return next;
+      };
+      const StoreFn store = [&](std::string_view, const Document& next, const Expected& expected) -> Version {
+        const auto r =
+            c.Put("/api/docs/counter", with({{"If-Match", "\"" + std::to_string(expected.revision()) + "\""}}),
+                  to_json_text(next), "application/json");
+        if (r && r->status == 200) return std::stoll(r->get_header_value("X-Version"));
+        throw Error(Code::VersionConflict, r ? r->body : "no response");
+      };
+      for (int i = 0; i < cycles; ++i) {
+        try {
+          update_with_retry("counter", load, mutate, store, backoff, hooks);
+          ++acknowledged;
+        } catch (const Error&) {
+          // gave up: not acknowledged
+        }
+      }
+    });
+  }
+  for (auto& t : threads) t.join();
+  return acknowledged.load();
+}
+
+TEST(HostApi, ConcurrentClientsLoseNoUpdateOnSqlite) {
+  Host host({"--threads", "16"});
+  ASSERT_EQ(
+      host.client()->Put("/api/docs/counter", with({{"If-None-Match", "*"}}), R"({"n":0})", "application/json")->status,
+      201);
+  const int acknowledged = run_counters(host.process->port(), host.process->port(), 32, 200);
+  const auto final_state = host.client()->Get("/api/docs/counter");
+  EXPECT_GT(acknowledged, 0);
+  EXPECT_EQ(body_of(final_state)["n"], acknowledged);
+  EXPECT_EQ(final_state->get_header_value("X-Version"), std::to_string(acknowledged + 1));
+  RecordProperty("acknowledged", acknowledged);
+}
+
+std::string pg_conninfo() {
+  const char* dir = std::getenv("TRUCE_PG_DIR");
+  if (!dir) return "";
+  std::ifstream in(std::string(dir) + "/conninfo");
+  std::string line;
+  std::getline(in, line);
+  return line;
+}
+
+TEST(HostApi, TwoHostsOnOnePostgresLoseNoUpdate) {
+  const std::string conninfo = pg_conninfo();
+  if (conninfo.empty()) GTEST_SKIP() << "no PostgreSQL cluster (run through ctest, which starts one)";
+  Host a({"--store", "postgres:" + conninfo, "--threads", "16"});
+  Host b({"--store", "postgres:" + conninfo, "--threads", "16"});
+  // Start from {"n": 0}, whatever an earlier run left.
+  auto c = a.client();
+  const auto existing = c->Get("/api/docs/counter");
+  const auto reset = existing->status == 404
+                         ? c->Put("/api/docs/counter", with({{"If-None-Match", "*"}}), R"({"n":0})", "application/json")
+                         : c->Put("/api/docs/counter", with({{"If-Match", existing->get_header_value("ETag")}}),
+                                  R"({"n":0})", "application/json");
+  ASSERT_TRUE(reset->status == 200 || reset->status == 201) << reset->body;
+  const Version start = std::stoll(a.client()->Get("/api/docs/counter")->get_header_value("X-Version"));
+  const int acknowledged = run_counters(a.process->port(), b.process->port(), 32, 200);
+  const auto final_state = b.client()->Get("/api/docs/counter");
+  EXPECT_GT(acknowledged, 0);
+  EXPECT_EQ(body_of(final_state)["n"], acknowledged);
+  EXPECT_EQ(final_state->get_header_value("X-Version"), std::to_string(start + acknowledged));
+}
+
+TEST(HostApi, SigtermStopsTheHostWithExitZero) {
+  Host host;
+  EXPECT_EQ(host.client()->Get("/healthz")->status, 200);
+  EXPECT_EQ(host.process->stop(), 0);
+}
+
+}  // namespace
+}  // namespace truce::testing
