@@ -7,6 +7,8 @@
 #include "truce/etag.hpp"
 #include "truce/fingerprint.hpp"
 #include "truce/json.hpp"
+#include "truce/merge.hpp"
+#include "truce/patch.hpp"
 #include "truce/utf8.hpp"
 
 namespace truce::host {
@@ -71,13 +73,13 @@ HttpResponse document_response(int status, const StoredDocument& stored) {
   return response;
 }
 
-// application/json, with or without parameters (charset=utf-8).
-bool is_json_media_type(const std::string* content_type) {
-  if (!content_type) return false;
+// The media type without parameters (charset=utf-8), in lowercase.
+std::string media_type_of(const std::string* content_type) {
+  if (!content_type) return "";
   std::string type = content_type->substr(0, content_type->find(';'));
   while (!type.empty() && type.back() == ' ') type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
-  return type == "application/json";
+  return type;
 }
 
 }  // namespace
@@ -125,10 +127,11 @@ HttpResponse Api::route(const Call& call) {
   const std::string& method = call.request.method;
   if (method == "GET" || method == "HEAD") return get(with_id);
   if (method == "PUT") return put(with_id);
+  if (method == "PATCH") return patch(with_id);
   HttpResponse refused = HttpResponse::problem(
-      Error(Code::MethodNotAllowed, "Method " + method + " is not allowed here", {{"allow", "GET, HEAD, PUT"}}),
+      Error(Code::MethodNotAllowed, "Method " + method + " is not allowed here", {{"allow", "GET, HEAD, PUT, PATCH"}}),
       call.path);
-  refused.set_header("Allow", "GET, HEAD, PUT");
+  refused.set_header("Allow", "GET, HEAD, PUT, PATCH");
   return refused;
 }
 
@@ -146,33 +149,69 @@ HttpResponse Api::get(const Call& call) {
   return document_response(200, *stored);
 }
 
-HttpResponse Api::put(const Call& call) {
+Document Api::read_body(const Call& call, std::initializer_list<std::string_view> media_types,
+                        std::string* media_type) const {
   const HttpRequest& request = call.request;
   if (request.body.size() > options_.max_body_bytes) throw body_too_large(options_.max_body_bytes);
-  if (!is_json_media_type(request.header("content-type"))) {
-    throw Error(Code::UnsupportedMediaType, "PUT takes application/json",
-                {{"contentType", request.header("content-type") ? *request.header("content-type") : ""}});
+  const std::string type = media_type_of(request.header("content-type"));
+  bool accepted = false;
+  for (const std::string_view candidate : media_types) accepted |= type == candidate;
+  if (!accepted) {
+    std::string names;
+    for (const std::string_view candidate : media_types)
+      names += (names.empty() ? "" : " or ") + std::string(candidate);
+    throw Error(Code::UnsupportedMediaType, request.method + " takes " + names, {{"contentType", type}});
   }
+  if (media_type) *media_type = type;
   ParseLimits limits;
   limits.max_depth = options_.max_depth;
-  const Document body = parse_json(request.body, limits);
+  return parse_json(request.body, limits);
+}
 
-  std::optional<Expected> expected;
+std::optional<Expected> Api::precondition(const Call& call) const {
+  const HttpRequest& request = call.request;
   const std::string* if_match_header = request.header("if-match");
   const std::string* if_none_match_header = request.header("if-none-match");
   if (if_match_header || if_none_match_header) {
-    expected = expected_from_headers(
+    return expected_from_headers(
         if_match_header ? std::optional<std::string_view>(*if_match_header) : std::nullopt,
         if_none_match_header ? std::optional<std::string_view>(*if_none_match_header) : std::nullopt);
-  } else if (const std::string* header = request.header("x-expected-version")) {
-    expected = Expected::parse(*header);
-  } else if (options_.allow_unconditional) {
-    expected = Expected::any();
-  } else {
-    throw Error(Code::PreconditionRequired,
-                "A write needs If-Match (or If-None-Match: * to create, or X-Expected-Version)");
   }
+  if (const std::string* header = request.header("x-expected-version")) return Expected::parse(*header);
+  if (options_.allow_unconditional) return std::nullopt;
+  throw Error(Code::PreconditionRequired,
+              "A write needs If-Match (or If-None-Match: * to create, or X-Expected-Version)");
+}
 
+HttpResponse Api::commit(const Call& call, const Document& doc, const Expected& expected, IdempotentWrite* claim,
+                         bool merged) {
+  const auto respond = [&](const StoredDocument& written) {
+    HttpResponse answer = document_response(written.version == 1 ? 201 : 200, written);
+    if (merged) answer.set_header("X-Merged", "true");
+    return answer;
+  };
+  HttpResponse answer;
+  if (claim) {
+    claim->response = [&](const StoredDocument& written) {
+      answer = respond(written);
+      return answer.to_stored();
+    };
+  }
+  const PutResult result = documents_.put(call.tenant, call.id, doc, expected, call.now, claim);
+  if (result.written) return claim ? answer : respond({doc, result.version, result.updated_at});
+  // Stale: the current state rides along, so the client recovers in one round trip.
+  const Error conflict = result.conflict_error(expected);
+  Document details = conflict.details();
+  details["current"] = result.current ? result.current->doc : Document(nullptr);
+  HttpResponse refused =
+      HttpResponse::problem(Error(Code::PreconditionFailed, conflict.message(), std::move(details)), call.path);
+  if (result.current) set_version_headers(refused, result.current->version);
+  return refused;
+}
+
+HttpResponse Api::put(const Call& call) {
+  const Document body = read_body(call, {"application/json"});
+  const Expected expected = precondition(call).value_or(Expected::any());
   // Held across the idempotency check too: a duplicate that arrives while
   // the first request runs waits for it here and gets its replay, not a 409
   // (409 stays for duplicates in flight in another process).
@@ -182,27 +221,61 @@ HttpResponse Api::put(const Call& call) {
       throw Error(Code::LimitExceeded, "This tenant has reached its document limit",
                   {{"limit", "documents_per_tenant"}, {"max", options_.max_documents_per_tenant}});
     }
-    HttpResponse answer;
-    if (claim) {
-      claim->response = [&](const StoredDocument& written) {
-        answer = document_response(written.version == 1 ? 201 : 200, written);
-        return answer.to_stored();
-      };
+    return commit(call, body, expected, claim, false);
+  });
+}
+
+// The client edited version v and sends its change as a patch. When v is
+// current the patch applies; when v is older but kept, the change is merged
+// three ways onto the latest (base = v); when v is gone, 409 with the latest.
+HttpResponse Api::patch(const Call& call) {
+  std::string media_type;
+  const Document patch = read_body(call, {"application/json-patch+json", "application/merge-patch+json"}, &media_type);
+  const bool json_patch = media_type == "application/json-patch+json";
+  const std::optional<Expected> expected = precondition(call);
+  if (expected && expected->kind() == Expected::Kind::NoStream)
+    throw Error(Code::InvalidPrecondition, "PATCH edits an existing document: use PUT with If-None-Match: * to create");
+  MergeOptions merge_options;
+  if (const std::string* header = call.request.header("x-merge-options"))
+    merge_options = MergeOptions::from_json(parse_json(*header));
+  const auto apply = [&](const Document& doc) {
+    return json_patch ? apply_patch(doc, patch) : apply_merge_patch(doc, patch);
+  };
+
+  const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
+  return idempotent(call, patch, [&](IdempotentWrite* claim) {
+    const std::optional<StoredDocument> latest = documents_.get(call.tenant, call.id);
+    if (!latest) throw Error(Code::NotFound, "No document '" + call.id + "'", {{"id", call.id}});
+    const bool exact = expected && expected->kind() == Expected::Kind::Exact;
+    const Version edited = exact ? expected->revision() : latest->version;
+    if (edited >= latest->version) {
+      // On the latest (or on a version not made yet: the store says 412).
+      return commit(call, apply(latest->doc), exact ? *expected : Expected::exact(latest->version), claim, false);
     }
-    const PutResult result = documents_.put(call.tenant, call.id, body, *expected, call.now, claim);
-    if (result.written) {
-      if (!claim)
-        answer = document_response(result.version == 1 ? 201 : 200, {body, result.version, result.updated_at});
-      return answer;
+    const auto problem_with_latest = [&](const std::string& message, Document details) {
+      details["actual"] = latest->version;
+      details["current"] = latest->doc;
+      HttpResponse refused =
+          HttpResponse::problem(Error(Code::VersionConflict, message, std::move(details)), call.path);
+      set_version_headers(refused, latest->version);
+      return refused;
+    };
+    const std::optional<StoredDocument> base = documents_.get_version(call.tenant, call.id, edited);
+    if (!base) {
+      return problem_with_latest(
+          "Version " + std::to_string(edited) + " is no longer kept, so the change cannot be merged",
+          {{"expected", edited}, {"reason", "pruned"}});
     }
-    // Stale: the current state rides along, so the client recovers in one round trip.
-    const Error conflict = result.conflict_error(*expected);
-    Document details = conflict.details();
-    details["current"] = result.current ? result.current->doc : Document(nullptr);
-    HttpResponse refused =
-        HttpResponse::problem(Error(Code::PreconditionFailed, conflict.message(), std::move(details)), call.path);
-    if (result.current) set_version_headers(refused, result.current->version);
-    return refused;
+    MergeResult merged = merge(base->doc, apply(base->doc), latest->doc, merge_options);
+    if (!merged.clean()) {
+      Document conflicts = Document::array();
+      for (const Conflict& conflict : merged.conflicts) conflicts.push_back(conflict.to_json());
+      return problem_with_latest(std::to_string(merged.conflicts.size()) +
+                                     " conflict(s) merging the change made on version " + std::to_string(edited) +
+                                     " onto version " + std::to_string(latest->version),
+                                 {{"expected", edited}, {"reason", "conflicts"}, {"conflicts", std::move(conflicts)}});
+    }
+    return commit(call, merged.merged, Expected::exact(latest->version), claim, true);
   });
 }
 

@@ -5,11 +5,16 @@
 //   GET /api/docs/{id}   200 + ETag, X-Version; 304 on If-None-Match; 404
 //   PUT /api/docs/{id}   If-Match / X-Expected-Version / If-None-Match: *;
 //                        200 or 201 + ETag; 412 with the current state; 428
+//   PATCH /api/docs/{id} JSON Patch or Merge Patch made on the If-Match
+//                        version: applied, or three-way merged onto the
+//                        latest (X-Merged: true); 409 with the conflicts
 //
 // Every mutating request honours Idempotency-Key, scoped by X-Tenant.
 // handle() never throws: every failure is an RFC 9457 problem+json response.
 
 #include <functional>
+#include <initializer_list>
+#include <optional>
 #include <string>
 
 #include "http_message.hpp"
@@ -43,6 +48,18 @@ class Api {
   HttpResponse route(const Call& call);
   HttpResponse get(const Call& call);
   HttpResponse put(const Call& call);
+  HttpResponse patch(const Call& call);
+  // The body, once its size, media type (one of `media_types`, reported in
+  // `media_type`) and JSON are acceptable.
+  Document read_body(const Call& call, std::initializer_list<std::string_view> media_types,
+                     std::string* media_type = nullptr) const;
+  // What the write expects (If-Match, If-None-Match, X-Expected-Version);
+  // nothing when unconditional writes are allowed and none was given; else 428.
+  std::optional<Expected> precondition(const Call& call) const;
+  // Writes `doc` if the document is at `expected`: 200/201 with the stored
+  // document (X-Merged when it came from a merge), or 412 with the current state.
+  HttpResponse commit(const Call& call, const Document& doc, const Expected& expected, IdempotentWrite* claim,
+                      bool merged);
   // Runs `write` once per Idempotency-Key: replays, refuses reuse and
   // in-flight duplicates, and keeps the answer. `write` gets the claim to
   // commit with its document write (nullptr without a key).

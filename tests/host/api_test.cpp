@@ -330,6 +330,131 @@ TEST(HostApi, TwoHostsOnOnePostgresLoseNoUpdate) {
   EXPECT_EQ(final_state->get_header_value("X-Version"), std::to_string(start + acknowledged));
 }
 
+// A board with two tasks, then versions 2 and 3 by "someone else".
+void seed_board(httplib::Client& c) {
+  ASSERT_EQ(
+      c.Put("/api/docs/board", with({{"If-None-Match", "*"}}),
+            R"({"tasks":[{"id":"t1","title":"Write","status":"todo"},{"id":"t2","title":"Test","status":"todo"}]})",
+            "application/json")
+          ->status,
+      201);
+  ASSERT_EQ(c.Patch("/api/docs/board", with({{"If-Match", "\"1\""}}),
+                    R"([{"op":"replace","path":"/tasks/1/status","value":"doing"}])", "application/json-patch+json")
+                ->status,
+            200);
+  ASSERT_EQ(
+      c.Patch("/api/docs/board", with({{"If-Match", "\"2\""}}), R"({"owner":"ana"})", "application/merge-patch+json")
+          ->status,
+      200);
+}
+
+TEST(HostApi, APatchOnTheLatestVersionApplies) {
+  Host host;
+  auto c = host.client();
+  seed_board(*c);
+  const auto r = c->Get("/api/docs/board");
+  EXPECT_EQ(r->get_header_value("X-Version"), "3");
+  EXPECT_EQ(body_of(r)["tasks"][1]["status"], "doing");
+  EXPECT_EQ(body_of(r)["owner"], "ana");
+}
+
+TEST(HostApi, APatchOnAnOlderVersionIsMergedOntoTheLatest) {
+  Host host;
+  auto c = host.client();
+  seed_board(*c);
+  // Made on version 1: retitles t1, which nobody else touched.
+  const auto merged =
+      c->Patch("/api/docs/board", with({{"If-Match", "\"1\""}}),
+               R"([{"op":"replace","path":"/tasks/0/title","value":"Write docs"}])", "application/json-patch+json");
+  ASSERT_EQ(merged->status, 200) << merged->body;
+  EXPECT_EQ(merged->get_header_value("X-Merged"), "true");
+  EXPECT_EQ(merged->get_header_value("ETag"), "\"4\"");
+  const Document board = body_of(merged);
+  EXPECT_EQ(board["tasks"][0]["title"], "Write docs");
+  EXPECT_EQ(board["tasks"][1]["status"], "doing");
+  EXPECT_EQ(board["owner"], "ana");
+  EXPECT_EQ(body_of(c->Get("/api/docs/board")), board);
+}
+
+TEST(HostApi, AConflictingPatchIs409WithTheConflictsAndTheLatestState) {
+  Host host;
+  auto c = host.client();
+  seed_board(*c);
+  const auto refused =
+      c->Patch("/api/docs/board", with({{"If-Match", "\"1\""}}),
+               R"([{"op":"replace","path":"/tasks/1/status","value":"done"}])", "application/json-patch+json");
+  ASSERT_EQ(refused->status, 409) << refused->body;
+  const Document problem = body_of(refused);
+  EXPECT_EQ(problem["code"], "VERSION_CONFLICT");
+  ASSERT_EQ(problem["details"]["conflicts"].size(), 1u);
+  const Document& conflict = problem["details"]["conflicts"][0];
+  EXPECT_EQ(conflict["path"], "/tasks/1/status");
+  EXPECT_EQ(conflict["base"], "todo");
+  EXPECT_EQ(conflict["mine"], "done");
+  EXPECT_EQ(conflict["theirs"], "doing");
+  EXPECT_EQ(problem["details"]["actual"], 3);
+  EXPECT_EQ(problem["details"]["current"]["owner"], "ana");
+  EXPECT_EQ(refused->get_header_value("ETag"), "\"3\"");
+  EXPECT_EQ(c->Get("/api/docs/board")->get_header_value("X-Version"), "3");
+  // Merge rules come with the request: as a set, both sides' tags are kept.
+  ASSERT_EQ(
+      c->Patch("/api/docs/board", with({{"If-Match", "\"3\""}}), R"({"tags":["ui"]})", "application/merge-patch+json")
+          ->status,
+      200);
+  ASSERT_EQ(c->Patch("/api/docs/board", with({{"If-Match", "\"4\""}}), R"({"tags":["ui","api"]})",
+                     "application/merge-patch+json")
+                ->status,
+            200);
+  const auto as_set =
+      c->Patch("/api/docs/board", with({{"If-Match", "\"4\""}, {"X-Merge-Options", R"({"rules":{"/tags":"set"}})"}}),
+               R"({"tags":["ui","web"]})", "application/merge-patch+json");
+  ASSERT_EQ(as_set->status, 200) << as_set->body;
+  EXPECT_EQ(body_of(as_set)["tags"], parse_json(R"(["ui","api","web"])"));
+}
+
+TEST(HostApi, APatchOnAPrunedVersionIs409WithTheLatestState) {
+  Host host({"--history", "2"});
+  auto c = host.client();
+  seed_board(*c);  // versions 2 and 3 kept
+  const auto refused =
+      c->Patch("/api/docs/board", with({{"If-Match", "\"1\""}}), R"({"note":"late"})", "application/merge-patch+json");
+  ASSERT_EQ(refused->status, 409) << refused->body;
+  EXPECT_EQ(body_of(refused)["details"]["reason"], "pruned");
+  EXPECT_EQ(body_of(refused)["details"]["current"]["owner"], "ana");
+  EXPECT_EQ(c->Patch("/api/docs/board", with({{"If-Match", "\"2\""}}), R"({"note":"in time"})",
+                     "application/merge-patch+json")
+                ->status,
+            200);
+}
+
+TEST(HostApi, BadPatchesAreRefusedAndChangeNothing) {
+  Host host;
+  auto c = host.client();
+  seed_board(*c);
+  const auto expect_problem = [&](const httplib::Result& r, int status, const char* code) {
+    ASSERT_TRUE(r);
+    EXPECT_EQ(r->status, status) << r->body;
+    EXPECT_EQ(body_of(r)["code"], code) << r->body;
+  };
+  const auto on3 = with({{"If-Match", "\"3\""}});
+  expect_problem(c->Patch("/api/docs/board", on3, R"({"op":"nope"})", "application/json-patch+json"), 400,
+                 "INVALID_PATCH");
+  expect_problem(
+      c->Patch("/api/docs/board", on3, R"([{"op":"remove","path":"/missing"}])", "application/json-patch+json"), 400,
+      "INVALID_PATCH");
+  expect_problem(
+      c->Patch("/api/docs/board", on3, R"([{"op":"add","path":"bad","value":1}])", "application/json-patch+json"), 400,
+      "INVALID_POINTER");
+  expect_problem(c->Patch("/api/docs/board", on3, "{}", "application/json"), 415, "UNSUPPORTED_MEDIA_TYPE");
+  expect_problem(c->Patch("/api/docs/nothing", on3, "{}", "application/merge-patch+json"), 404, "NOT_FOUND");
+  expect_problem(c->Patch("/api/docs/board", kNone, "{}", "application/merge-patch+json"), 428,
+                 "PRECONDITION_REQUIRED");
+  expect_problem(c->Patch("/api/docs/board", with({{"If-Match", "\"3\""}, {"X-Merge-Options", "{\"nope\":1}"}}), "{}",
+                          "application/merge-patch+json"),
+                 400, "INVALID_ARGUMENT");
+  EXPECT_EQ(c->Get("/api/docs/board")->get_header_value("X-Version"), "3");
+}
+
 TEST(HostApi, SigtermStopsTheHostWithExitZero) {
   Host host;
   EXPECT_EQ(host.client()->Get("/healthz")->status, 200);
