@@ -1,6 +1,7 @@
 #include "api.hpp"
 
 #include <cctype>
+#include <chrono>
 #include <optional>
 #include <utility>
 
@@ -82,6 +83,17 @@ std::string media_type_of(const std::string* content_type) {
   return type;
 }
 
+// Runs one store call, timing it into `histogram` (exceptions included).
+template <class F>
+auto timed(LatencyHistogram& histogram, F&& call) {
+  struct Done {
+    LatencyHistogram& histogram;
+    std::chrono::steady_clock::time_point start;
+    ~Done() { histogram.record(std::chrono::steady_clock::now() - start); }
+  } done{histogram, std::chrono::steady_clock::now()};
+  return call();
+}
+
 }  // namespace
 
 Error body_too_large(std::size_t max) {
@@ -136,7 +148,8 @@ HttpResponse Api::route(const Call& call) {
 }
 
 HttpResponse Api::get(const Call& call) {
-  const std::optional<StoredDocument> stored = documents_.get(call.tenant, call.id);
+  const std::optional<StoredDocument> stored =
+      timed(metrics_.store_latency(), [&] { return documents_.get(call.tenant, call.id); });
   if (!stored) throw Error(Code::NotFound, "No document '" + call.id + "'", {{"id", call.id}});
   if (const std::string* condition = call.request.header("if-none-match")) {
     if (!if_none_match(*condition, make_etag(stored->version))) {
@@ -197,9 +210,11 @@ HttpResponse Api::commit(const Call& call, const Document& doc, const Expected& 
       return answer.to_stored();
     };
   }
-  const PutResult result = documents_.put(call.tenant, call.id, doc, expected, call.now, claim);
+  const PutResult result = timed(metrics_.store_latency(),
+                                 [&] { return documents_.put(call.tenant, call.id, doc, expected, call.now, claim); });
   if (result.written) return claim ? answer : respond({doc, result.version, result.updated_at});
   // Stale: the current state rides along, so the client recovers in one round trip.
+  metrics_.count_conflict();
   const Error conflict = result.conflict_error(expected);
   Document details = conflict.details();
   details["current"] = result.current ? result.current->doc : Document(nullptr);
@@ -217,7 +232,9 @@ HttpResponse Api::put(const Call& call) {
   // (409 stays for duplicates in flight in another process).
   const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
   return idempotent(call, body, [&](IdempotentWrite* claim) {
-    if (!documents_.get(call.tenant, call.id) && documents_.count(call.tenant) >= options_.max_documents_per_tenant) {
+    const bool creates = !timed(metrics_.store_latency(), [&] { return documents_.get(call.tenant, call.id); });
+    if (creates && timed(metrics_.store_latency(), [&] { return documents_.count(call.tenant); }) >=
+                       options_.max_documents_per_tenant) {
       throw Error(Code::LimitExceeded, "This tenant has reached its document limit",
                   {{"limit", "documents_per_tenant"}, {"max", options_.max_documents_per_tenant}});
     }
@@ -244,7 +261,8 @@ HttpResponse Api::patch(const Call& call) {
 
   const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
   return idempotent(call, patch, [&](IdempotentWrite* claim) {
-    const std::optional<StoredDocument> latest = documents_.get(call.tenant, call.id);
+    const std::optional<StoredDocument> latest =
+        timed(metrics_.store_latency(), [&] { return documents_.get(call.tenant, call.id); });
     if (!latest) throw Error(Code::NotFound, "No document '" + call.id + "'", {{"id", call.id}});
     const bool exact = expected && expected->kind() == Expected::Kind::Exact;
     const Version edited = exact ? expected->revision() : latest->version;
@@ -253,6 +271,7 @@ HttpResponse Api::patch(const Call& call) {
       return commit(call, apply(latest->doc), exact ? *expected : Expected::exact(latest->version), claim, false);
     }
     const auto problem_with_latest = [&](const std::string& message, Document details) {
+      metrics_.count_conflict();
       details["actual"] = latest->version;
       details["current"] = latest->doc;
       HttpResponse refused =
@@ -260,13 +279,15 @@ HttpResponse Api::patch(const Call& call) {
       set_version_headers(refused, latest->version);
       return refused;
     };
-    const std::optional<StoredDocument> base = documents_.get_version(call.tenant, call.id, edited);
+    const std::optional<StoredDocument> base =
+        timed(metrics_.store_latency(), [&] { return documents_.get_version(call.tenant, call.id, edited); });
     if (!base) {
       return problem_with_latest(
           "Version " + std::to_string(edited) + " is no longer kept, so the change cannot be merged",
           {{"expected", edited}, {"reason", "pruned"}});
     }
     MergeResult merged = merge(base->doc, apply(base->doc), latest->doc, merge_options);
+    metrics_.count_merge(merged.clean());
     if (!merged.clean()) {
       Document conflicts = Document::array();
       for (const Conflict& conflict : merged.conflicts) conflicts.push_back(conflict.to_json());
@@ -293,6 +314,7 @@ HttpResponse Api::idempotent(const Call& call, const Document& body,
     case BeginResult::Kind::Replay: {
       HttpResponse replay = HttpResponse::from_stored(*begun.response);
       replay.set_header("Idempotent-Replayed", "true");
+      metrics_.count_replay();
       return replay;
     }
     case BeginResult::Kind::InProgress: {

@@ -18,6 +18,7 @@
 #include <string>
 
 #include "http_message.hpp"
+#include "metrics.hpp"
 #include "truce/document_store.hpp"
 #include "truce/idempotency_ledger.hpp"
 #include "truce/keyed_mutex.hpp"
@@ -42,6 +43,10 @@ class Api {
   Api(DocumentStore& documents, IdempotencyStore& records, ApiOptions options, Clock clock);
 
   HttpResponse handle(const HttpRequest& request);
+
+  Metrics& metrics() noexcept { return metrics_; }
+  // GET /metrics: the Prometheus exposition text.
+  std::string metrics_text() const { return metrics_.prometheus(writes_.metrics()); }
 
  private:
   struct Call;
@@ -72,6 +77,7 @@ class Api {
   ApiOptions options_;
   Clock clock_;
   KeyedMutex writes_;  // one write at a time per document in this process
+  Metrics metrics_;
 };
 
 }  // namespace truce::host

@@ -2,7 +2,6 @@
 // document API (api.hpp) over SQLite or PostgreSQL, the web demo, and a
 // health check. This file only adapts cpp-httplib to the API.
 #include <httplib.h>
-
 #include <sys/socket.h>
 
 #include <cctype>
@@ -77,6 +76,21 @@ truce::host::HttpRequest to_api(const httplib::Request& request) {
   return out;
 }
 
+// One series per route, never per raw path.
+const char* route_of(const std::string& path) {
+  if (path.rfind("/api/docs/", 0) == 0) return "/api/docs/{id}";
+  if (path.rfind("/api/", 0) == 0) return "/api/*";
+  if (path == "/healthz") return "/healthz";
+  if (path == "/metrics") return "/metrics";
+  return "static";
+}
+
+const char* method_of(const std::string& method) {
+  for (const char* known : {"GET", "HEAD", "PUT", "POST", "PATCH", "DELETE", "OPTIONS"})
+    if (method == known) return known;
+  return "OTHER";
+}
+
 void from_api(const truce::host::HttpResponse& answer, httplib::Response& response) {
   response.status = answer.status;
   std::string content_type;
@@ -146,6 +160,14 @@ int main(int argc, char** argv) {
   }
   server.set_file_extension_and_mimetype_mapping("mjs", "text/javascript");
   server.set_file_extension_and_mimetype_mapping("wasm", "application/wasm");
+  server.Get("/metrics", [&api](const httplib::Request&, httplib::Response& response) {
+    response.set_content(api.metrics_text(), "text/plain; version=0.0.4");
+  });
+  // Counted just before the response is written (every response: routed,
+  // static, refused), so a client that reads /metrics after its answer sees it.
+  server.set_post_routing_handler([&api](const httplib::Request& request, httplib::Response& response) {
+    api.metrics().count_request(route_of(request.path), method_of(request.method), response.status);
+  });
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
     log_line({{"method", request.method}, {"path", request.path}, {"status", response.status}});
   });

@@ -455,6 +455,42 @@ TEST(HostApi, BadPatchesAreRefusedAndChangeNothing) {
   EXPECT_EQ(c->Get("/api/docs/board")->get_header_value("X-Version"), "3");
 }
 
+// The value of one series in Prometheus text, or -1 when absent.
+double series(const std::string& text, const std::string& name) {
+  const auto at = text.find("\n" + name + " ");
+  return at == std::string::npos ? -1 : std::stod(text.substr(at + name.size() + 2));
+}
+
+TEST(HostApi, MetricsCountRequestsConflictsMergesReplaysAndLatencies) {
+  Host host;
+  auto c = host.client();
+  seed_board(*c);  // 1 PUT (201) and 2 PATCH (200) on the latest: no merge
+  c->Patch("/api/docs/board", with({{"If-Match", "\"1\""}}), R"({"note":"merged"})", "application/merge-patch+json");
+  c->Patch("/api/docs/board", with({{"If-Match", "\"1\""}}),
+           R"([{"op":"replace","path":"/tasks/1/status","value":"done"}])", "application/json-patch+json");
+  c->Put("/api/docs/board", with({{"If-Match", "\"1\""}}), "{}", "application/json");  // 412
+  const auto key = with({{"If-None-Match", "*"}, {"Idempotency-Key", "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b"}});
+  c->Put("/api/docs/other", key, "{}", "application/json");
+  c->Put("/api/docs/other", key, "{}", "application/json");  // replay
+  c->Get("/api/docs/missing");
+  const auto metrics = c->Get("/metrics");
+  ASSERT_EQ(metrics->status, 200);
+  EXPECT_EQ(metrics->get_header_value("Content-Type"), "text/plain; version=0.0.4");
+  const std::string& text = metrics->body;
+  EXPECT_EQ(series(text, R"(truce_http_requests_total{route="/api/docs/{id}",method="PUT",status="201"})"), 3);
+  EXPECT_EQ(series(text, R"(truce_http_requests_total{route="/api/docs/{id}",method="PATCH",status="200"})"), 3);
+  EXPECT_EQ(series(text, R"(truce_http_requests_total{route="/api/docs/{id}",method="PATCH",status="409"})"), 1);
+  EXPECT_EQ(series(text, R"(truce_http_requests_total{route="/api/docs/{id}",method="PUT",status="412"})"), 1);
+  EXPECT_EQ(series(text, R"(truce_http_requests_total{route="/api/docs/{id}",method="GET",status="404"})"), 1);
+  EXPECT_EQ(series(text, "truce_version_conflicts_total"), 2);
+  EXPECT_EQ(series(text, R"(truce_merges_total{result="clean"})"), 1);
+  EXPECT_EQ(series(text, R"(truce_merges_total{result="conflicted"})"), 1);
+  EXPECT_EQ(series(text, "truce_idempotent_replays_total"), 1);
+  EXPECT_EQ(series(text, "truce_lock_wait_seconds_count"), 8);  // one per write
+  EXPECT_GE(series(text, "truce_store_seconds_count"), 12);
+  EXPECT_EQ(series(text, R"(truce_store_seconds_bucket{le="+Inf"})"), series(text, "truce_store_seconds_count"));
+}
+
 TEST(HostApi, SigtermStopsTheHostWithExitZero) {
   Host host;
   EXPECT_EQ(host.client()->Get("/healthz")->status, 200);
