@@ -6,7 +6,7 @@ APT_PACKAGES=(
   cmake make g++ pkg-config git curl ca-certificates
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
-  libsqlite3-dev libpq-dev postgresql
+  libsqlite3-dev libpq-dev postgresql wrk
   emscripten
 )
 

@@ -231,15 +231,7 @@ HttpResponse Api::put(const Call& call) {
   // the first request runs waits for it here and gets its replay, not a 409
   // (409 stays for duplicates in flight in another process).
   const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
-  return idempotent(call, body, [&](IdempotentWrite* claim) {
-    const bool creates = !timed(metrics_.store_latency(), [&] { return documents_.get(call.tenant, call.id); });
-    if (creates && timed(metrics_.store_latency(), [&] { return documents_.count(call.tenant); }) >=
-                       options_.max_documents_per_tenant) {
-      throw Error(Code::LimitExceeded, "This tenant has reached its document limit",
-                  {{"limit", "documents_per_tenant"}, {"max", options_.max_documents_per_tenant}});
-    }
-    return commit(call, body, expected, claim, false);
-  });
+  return idempotent(call, body, [&](IdempotentWrite* claim) { return commit(call, body, expected, claim, false); });
 }
 
 // The client edited version v and sends its change as a patch. When v is

@@ -26,11 +26,10 @@
 namespace truce::host {
 
 struct ApiOptions {
-  bool allow_unconditional = false;               // a write without a precondition is "any" instead of 428
-  bool require_idempotency_key = false;           // a write without Idempotency-Key is 400
-  std::size_t max_body_bytes = 1u << 20;          // 413 beyond
-  std::size_t max_depth = 1000;                   // JSON nesting; 413 beyond
-  std::size_t max_documents_per_tenant = 100000;  // creates beyond are 413
+  bool allow_unconditional = false;       // a write without a precondition is "any" instead of 428
+  bool require_idempotency_key = false;   // a write without Idempotency-Key is 400
+  std::size_t max_body_bytes = 1u << 20;  // 413 beyond
+  std::size_t max_depth = 1000;           // JSON nesting; 413 beyond
   LedgerOptions ledger;
 };
 

@@ -34,7 +34,7 @@ std::string usage() {
          "  --require-idempotency-key  a write without Idempotency-Key is 400\n"
          "  --max-body-bytes N   request body limit (default 1048576)\n"
          "  --max-depth N        JSON nesting limit (default 1000)\n"
-         "  --max-documents N    documents per tenant (default 100000)\n";
+         "  --max-documents N    documents per tenant (default 100000; 0: no limit)\n";
 }
 
 Options parse_options(const std::vector<std::string>& args) {
@@ -65,7 +65,7 @@ Options parse_options(const std::vector<std::string>& args) {
       if (options.store.rfind("sqlite:", 0) != 0 && options.store.rfind("postgres:", 0) != 0)
         throw std::invalid_argument("--store takes sqlite:PATH or postgres:CONNINFO, got '" + options.store + "'");
     } else if (flag == "--history") {
-      options.history = parse_count(flag, value(), 1);
+      options.documents.history = parse_count(flag, value(), 1);
     } else if (flag == "--threads") {
       options.threads = static_cast<int>(parse_count(flag, value(), 1));
     } else if (flag == "--allow-unconditional") {
@@ -77,7 +77,7 @@ Options parse_options(const std::vector<std::string>& args) {
     } else if (flag == "--max-depth") {
       options.api.max_depth = parse_count(flag, value(), 1);
     } else if (flag == "--max-documents") {
-      options.api.max_documents_per_tenant = parse_count(flag, value(), 0);
+      options.documents.max_documents_per_tenant = parse_count(flag, value(), 0);
     } else {
       throw std::invalid_argument("unknown flag '" + flag + "'");
     }

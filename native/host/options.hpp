@@ -17,7 +17,7 @@ struct Options {
   std::vector<std::pair<std::string, std::string>> mounts;
   // "sqlite:PATH" or "postgres:CONNINFO".
   std::string store = "sqlite:truce.db";
-  std::size_t history = 50;
+  DocumentStoreOptions documents{50, 100000};  // history, documents per tenant
   int threads = 8;
   ApiOptions api;
 };

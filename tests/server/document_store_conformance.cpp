@@ -101,6 +101,19 @@ TEST_P(DocumentStoreConformance, TenantsNeverSeeEachOthersDocuments) {
   EXPECT_EQ(store_->count("initech"), 0u);
 }
 
+TEST_P(DocumentStoreConformance, CreatesPastTheTenantsDocumentLimitAreRefused) {
+  DocumentStoreOptions options;
+  options.max_documents_per_tenant = 2;
+  const auto store = open(options);
+  ASSERT_TRUE(store->put("acme", "a", task("a"), Expected::no_stream(), kT0).written);
+  ASSERT_TRUE(store->put("acme", "b", task("b"), Expected::no_stream(), kT0).written);
+  EXPECT_TRUCE_ERROR(store->put("acme", "c", task("c"), Expected::any(), kT0), Code::LimitExceeded);
+  EXPECT_FALSE(store->get("acme", "c"));
+  EXPECT_TRUE(store->put("acme", "a", task("a2"), Expected::exact(1), kT0).written);  // updates still go
+  EXPECT_TRUE(store->put("globex", "c", task("c"), Expected::no_stream(), kT0).written);
+  EXPECT_EQ(store->count("acme"), 2u);
+}
+
 // Read, increment, write with the version read; on a conflict read again.
 // Every acknowledged write must show in the final counter: no lost update.
 TEST_P(DocumentStoreConformance, ConcurrentWritersOnTheirOwnConnectionsNeverLoseAnUpdate) {

@@ -32,10 +32,22 @@ class PostgresDocumentStore::Writer {
 
   postgres::Transaction begin() { return postgres::Transaction(connection_); }
 
+  std::optional<Version> current_version(const std::string& tenant, const std::string& id) {
+    static const char* const kSelect = "SELECT version FROM truce_documents WHERE tenant = $1 AND id = $2 FOR UPDATE";
+    const Result result = connection_.execute(kSelect, {text(tenant), text(id)});
+    if (PQntuples(result.get()) == 0) return std::nullopt;
+    return std::stoll(field(result.get(), 0));
+  }
+
   std::optional<StoredDocument> current(const std::string& tenant, const std::string& id) {
     static const char* const kSelect =
-        "SELECT doc, version, updated_at FROM truce_documents WHERE tenant = $1 AND id = $2 FOR UPDATE";
+        "SELECT doc, version, updated_at FROM truce_documents WHERE tenant = $1 AND id = $2";
     return read_one(connection_.execute(kSelect, {text(tenant), text(id)}));
+  }
+
+  std::size_t count(const std::string& tenant) {
+    static const char* const kCount = "SELECT COUNT(*) FROM truce_documents WHERE tenant = $1";
+    return static_cast<std::size_t>(std::stoull(field(connection_.execute(kCount, {text(tenant)}).get(), 0)));
   }
 
   bool create(const std::string& tenant, const std::string& id, const std::string& json, UnixMs now) {
@@ -96,14 +108,12 @@ PutResult PostgresDocumentStore::put(const std::string& tenant, const std::strin
                                      const Expected& expected, UnixMs now, const IdempotentWrite* idempotent) {
   std::lock_guard<std::mutex> lock(mutex_);
   Writer writer(*connection_);
-  return detail::write_document(writer, tenant, id, doc, expected, now, idempotent, options_.history);
+  return detail::write_document(writer, tenant, id, doc, expected, now, idempotent, options_);
 }
 
 std::size_t PostgresDocumentStore::count(const std::string& tenant) {
-  static const char* const kCount = "SELECT COUNT(*) FROM truce_documents WHERE tenant = $1";
   std::lock_guard<std::mutex> lock(mutex_);
-  const Result result = connection_->execute(kCount, {text(tenant)});
-  return static_cast<std::size_t>(std::stoull(field(result.get(), 0)));
+  return Writer(*connection_).count(tenant);
 }
 
 }  // namespace truce

@@ -34,6 +34,22 @@ class SqliteDocumentStore::Writer {
     return read_one(select);
   }
 
+  std::size_t count(const std::string& tenant) {
+    static const char* const kCount = "SELECT COUNT(*) FROM truce_documents WHERE tenant = ?1";
+    Statement select(connection_, kCount);
+    select.bind(1, tenant);
+    select.step();
+    return static_cast<std::size_t>(select.integer(0));
+  }
+
+  std::optional<Version> current_version(const std::string& tenant, const std::string& id) {
+    static const char* const kSelect = "SELECT version FROM truce_documents WHERE tenant = ?1 AND id = ?2";
+    Statement select(connection_, kSelect);
+    select.bind(1, tenant).bind(2, id);
+    if (!select.step()) return std::nullopt;
+    return select.integer(0);
+  }
+
   bool create(const std::string& tenant, const std::string& id, const std::string& text, UnixMs now) {
     static const char* const kInsert =
         "INSERT INTO truce_documents (tenant, id, version, doc, updated_at) VALUES (?1, ?2, 1, ?3, ?4) "
@@ -102,16 +118,12 @@ PutResult SqliteDocumentStore::put(const std::string& tenant, const std::string&
                                    const Expected& expected, UnixMs now, const IdempotentWrite* idempotent) {
   std::lock_guard<std::mutex> lock(mutex_);
   Writer writer(*connection_);
-  return detail::write_document(writer, tenant, id, doc, expected, now, idempotent, options_.history);
+  return detail::write_document(writer, tenant, id, doc, expected, now, idempotent, options_);
 }
 
 std::size_t SqliteDocumentStore::count(const std::string& tenant) {
-  static const char* const kCount = "SELECT COUNT(*) FROM truce_documents WHERE tenant = ?1";
   std::lock_guard<std::mutex> lock(mutex_);
-  Statement select(*connection_, kCount);
-  select.bind(1, tenant);
-  select.step();
-  return static_cast<std::size_t>(select.integer(0));
+  return Writer(*connection_).count(tenant);
 }
 
 }  // namespace truce

@@ -55,6 +55,10 @@ struct IdempotentWrite {
 struct DocumentStoreOptions {
   // Versions kept per document, the current one included (>= 1).
   std::size_t history = 50;
+  // Documents per tenant; a create beyond it is LIMIT_EXCEEDED (0: no limit).
+  // Checked inside the write's transaction: exact on SQLite; on PostgreSQL
+  // two creates racing at the limit may both pass.
+  std::size_t max_documents_per_tenant = 0;
   // INVALID_ARGUMENT when history is 0.
   void validate() const;
 };
@@ -75,7 +79,8 @@ class DocumentStore {
   // version satisfies `expected`; otherwise changes nothing and returns the
   // current state. With `idempotent`, the claim's record is completed in the
   // same transaction; IDEMPOTENCY_LEASE_LOST (and nothing written) when the
-  // claim is no longer held. STORE_UNAVAILABLE when the database fails.
+  // claim is no longer held; LIMIT_EXCEEDED for a create past the tenant's
+  // document limit. STORE_UNAVAILABLE when the database fails.
   virtual PutResult put(const std::string& tenant, const std::string& id, const Document& doc, const Expected& expected,
                         UnixMs now, const IdempotentWrite* idempotent = nullptr) = 0;
 
