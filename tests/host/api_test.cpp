@@ -181,6 +181,30 @@ TEST(HostApi, TheKeyCanBeRequiredAndMustBeAcceptable) {
   EXPECT_EQ(c->Get("/api/docs/d")->status, 404);
 }
 
+// The same key still running in another process (here: a claim taken
+// straight on the host's database): 409 with Retry-After, nothing written.
+TEST(HostApi, ADuplicateInFlightElsewhereIs409WithRetryAfter) {
+  Host host;
+  const std::string key = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
+  {
+    SqliteIdempotencyStore records((host.dir->path / "truce.db").string());
+    IdempotencyLedger ledger(records);
+    const UnixMs now =
+        std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
+            .count();
+    ASSERT_EQ(ledger.begin("public", key, fingerprint("PUT", "/api/docs/d", parse_json("{}")), now).kind,
+              BeginResult::Kind::Proceed);
+  }
+  const auto busy = host.client()->Put("/api/docs/d", with({{"If-None-Match", "*"}, {"Idempotency-Key", key}}), "{}",
+                                       "application/json");
+  ASSERT_EQ(busy->status, 409);
+  EXPECT_EQ(body_of(busy)["code"], "IDEMPOTENCY_IN_PROGRESS");
+  const int retry_after = std::stoi(busy->get_header_value("Retry-After"));
+  EXPECT_GE(retry_after, 59);
+  EXPECT_LE(retry_after, 60);
+  EXPECT_EQ(host.client()->Get("/api/docs/d")->status, 404);
+}
+
 // 50 identical requests at once with one key: one write, 50 identical answers.
 TEST(HostApi, FiftyConcurrentDuplicatesWriteOnce) {
   Host host({"--threads", "16"});
@@ -497,6 +521,63 @@ TEST(HostApi, MetricsCountRequestsConflictsMergesReplaysAndLatencies) {
   EXPECT_EQ(series(text, R"(truce_store_seconds_bucket{le="+Inf"})"), series(text, "truce_store_seconds_count"));
 }
 
+// Eight clients creating documents, each write with an Idempotency-Key of
+// its own, until the host goes away; then what was acknowledged and what
+// got no answer.
+class WriteLoad {
+ public:
+  struct Write {
+    std::string id, key, body;
+  };
+
+  explicit WriteLoad(int port) {
+    for (int t = 0; t < 8; ++t) {
+      writers_.emplace_back([this, t, port] {
+        httplib::Client c("127.0.0.1", port);
+        c.set_read_timeout(5, 0);
+        for (int i = 0; !stop_; ++i) {
+          Write w{"doc-" + std::to_string(t) + "-" + std::to_string(i), new_idempotency_key(),
+                  R"({"writer":)" + std::to_string(t) + R"(,"n":)" + std::to_string(i) + "}"};
+          const auto r = c.Put("/api/docs/" + w.id, with({{"If-None-Match", "*"}, {"Idempotency-Key", w.key}}), w.body,
+                               "application/json");
+          std::lock_guard<std::mutex> lock(mutex_);
+          if (r && r->status != 201) unexpected.push_back(r->status);
+          (r && r->status == 201 ? acknowledged : unanswered).push_back(std::move(w));
+          if (!r) return;  // the host is gone
+        }
+      });
+    }
+  }
+  ~WriteLoad() { join(); }
+  void join() {
+    stop_ = true;
+    for (auto& w : writers_)
+      if (w.joinable()) w.join();
+  }
+
+  std::vector<Write> acknowledged, unanswered;
+  std::vector<int> unexpected;  // answers other than 201
+
+ private:
+  std::mutex mutex_;
+  std::atomic<bool> stop_{false};
+  std::vector<std::thread> writers_;
+};
+
+// Every acknowledged write is there after a restart, and its retry replays.
+void expect_acknowledged_writes_kept(const HostProcess& host, const std::vector<WriteLoad::Write>& writes) {
+  httplib::Client c("127.0.0.1", host.port());
+  for (const auto& w : writes) {
+    const auto r = c.Get("/api/docs/" + w.id);
+    ASSERT_EQ(r->status, 200) << w.id;
+    EXPECT_EQ(r->body, w.body);
+    const auto retry = c.Put("/api/docs/" + w.id, with({{"If-None-Match", "*"}, {"Idempotency-Key", w.key}}), w.body,
+                             "application/json");
+    EXPECT_EQ(retry->status, 201) << w.id;
+    EXPECT_EQ(retry->get_header_value("Idempotent-Replayed"), "true") << w.id;
+  }
+}
+
 // kill -9 in the middle of a write load, then a restart on the same file:
 // every acknowledged write is there (and its retry replays), the database is
 // intact, and no claim left by the crash outlives its lease.
@@ -505,37 +586,15 @@ TEST(HostApi, AKilledHostLosesNoAcknowledgedWriteAndLeavesNoStuckClaim) {
   const std::string db = (dir.path / "truce.db").string();
   const std::vector<std::string> flags = {"--store", "sqlite:" + db, "--threads", "8"};
   auto host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host.log").string());
-  struct Write {
-    std::string id, key, body;
-  };
-  std::mutex mutex;
-  std::vector<Write> acknowledged, unanswered;
-  std::atomic<bool> stop{false};
-  std::vector<std::thread> writers;
-  for (int t = 0; t < 8; ++t) {
-    writers.emplace_back([&, t, port = host->port()] {
-      httplib::Client c("127.0.0.1", port);
-      c.set_read_timeout(2, 0);
-      for (int i = 0; !stop; ++i) {
-        Write w{"doc-" + std::to_string(t) + "-" + std::to_string(i), new_idempotency_key(),
-                R"({"writer":)" + std::to_string(t) + R"(,"n":)" + std::to_string(i) + "}"};
-        const auto r = c.Put("/api/docs/" + w.id, with({{"If-None-Match", "*"}, {"Idempotency-Key", w.key}}), w.body,
-                             "application/json");
-        std::lock_guard<std::mutex> lock(mutex);
-        (r && r->status == 201 ? acknowledged : unanswered).push_back(std::move(w));
-        if (!r) return;  // the host is gone
-      }
-    });
-  }
+  WriteLoad load(host->port());
   std::this_thread::sleep_for(std::chrono::milliseconds(700));
   const UnixMs killed_at =
       std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
           .count();
   host->kill_hard();
-  stop = true;
-  for (auto& w : writers) w.join();
-  ASSERT_GT(acknowledged.size(), 50u);
-  RecordProperty("acknowledged", static_cast<int>(acknowledged.size()));
+  load.join();
+  ASSERT_GT(load.acknowledged.size(), 50u);
+  EXPECT_TRUE(load.unexpected.empty());
 
   {
     sqlite3* raw = nullptr;
@@ -549,30 +608,40 @@ TEST(HostApi, AKilledHostLosesNoAcknowledgedWriteAndLeavesNoStuckClaim) {
   }
 
   host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host2.log").string());
-  auto c = std::make_unique<httplib::Client>("127.0.0.1", host->port());
-  for (const Write& w : acknowledged) {
-    const auto r = c->Get("/api/docs/" + w.id);
-    ASSERT_EQ(r->status, 200) << w.id;
-    EXPECT_EQ(r->body, w.body);
-    const auto retry = c->Put("/api/docs/" + w.id, with({{"If-None-Match", "*"}, {"Idempotency-Key", w.key}}), w.body,
-                              "application/json");
-    EXPECT_EQ(retry->status, 201) << w.id;
-    EXPECT_EQ(retry->get_header_value("Idempotent-Replayed"), "true") << w.id;
-  }
+  expect_acknowledged_writes_kept(*host, load.acknowledged);
   // A claim the crash cut short may wait out its lease (60 s), never longer.
   SqliteIdempotencyStore records(db);
   IdempotencyLedger ledger(records);
-  for (const Write& w : unanswered) {
+  for (const auto& w : load.unanswered) {
     const std::string fp = fingerprint("PUT", "/api/docs/" + w.id, parse_json(w.body));
     const BeginResult later = ledger.begin("public", w.key, fp, killed_at + 60001);
     EXPECT_TRUE(later.kind == BeginResult::Kind::Proceed || later.kind == BeginResult::Kind::Replay) << w.id;
   }
 }
 
-TEST(HostApi, SigtermStopsTheHostWithExitZero) {
-  Host host;
-  EXPECT_EQ(host.client()->Get("/healthz")->status, 200);
-  EXPECT_EQ(host.process->stop(), 0);
+// SIGTERM under a write load: requests in flight are answered in full (no
+// 5xx, no claim left in progress), the host exits 0, and a restart finds
+// every acknowledged write.
+TEST(HostApi, SigtermDrainsInFlightWritesAndExitsZero) {
+  TempDir dir;
+  const std::string db = (dir.path / "truce.db").string();
+  const std::vector<std::string> flags = {"--store", "sqlite:" + db, "--threads", "8"};
+  auto host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host.log").string());
+  WriteLoad load(host->port());
+  std::this_thread::sleep_for(std::chrono::milliseconds(500));
+  EXPECT_EQ(host->stop(), 0);
+  load.join();
+  ASSERT_GT(load.acknowledged.size(), 50u);
+  EXPECT_TRUE(load.unexpected.empty());
+  EXPECT_NE(host->read_log().find("\"event\":\"stopped\""), std::string::npos);
+  // Nothing was cut short: no record is still in progress.
+  SqliteIdempotencyStore records(db);
+  for (const auto& w : load.unanswered) {
+    const auto record = records.find("public", w.key);
+    EXPECT_TRUE(!record || record->state == IdempotencyRecord::State::Completed) << w.id;
+  }
+  host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host2.log").string());
+  expect_acknowledged_writes_kept(*host, load.acknowledged);
 }
 
 }  // namespace
