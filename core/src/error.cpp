@@ -101,7 +101,7 @@ Document Error::to_problem_json(std::string_view instance) const {
   out["title"] = std::string(info(code_).title);
   out["status"] = status();
   out["detail"] = message_;
-  if (!instance.empty()) out["instance"] = std::string(instance);
+  if (!instance.empty()) out["instance"] = printable(std::string(instance));
   out["code"] = std::string(code_name());
   out["details"] = details_;
   return out;

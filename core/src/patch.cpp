@@ -257,7 +257,19 @@ Operation parse_operation(const Document& entry, std::size_t index) {
   return operation;
 }
 
-void apply_operation(Document& root, const Operation& operation) {
+// Values in `value`, itself included; stops counting once past `limit`.
+std::size_t count_values(const Document& value, std::size_t limit) {
+  std::size_t count = 1;
+  if (value.is_object() || value.is_array()) {
+    for (const auto& item : value) {
+      if (count > limit) break;
+      count += count_values(item, limit - count);
+    }
+  }
+  return count;
+}
+
+void apply_operation(Document& root, const Operation& operation, const PatchLimits& limits, std::size_t& copied) {
   const OpSite& site = operation.site;
   switch (operation.kind) {
     case OpKind::Add:
@@ -278,9 +290,17 @@ void apply_operation(Document& root, const Operation& operation) {
         add(root, operation.path, take(root, operation.from, site, "move"), site);
       }
       break;
-    case OpKind::Copy:
-      add(root, operation.path, existing(root, operation.from, site, "copy"), site);
+    case OpKind::Copy: {
+      const Document& source = existing(root, operation.from, site, "copy");
+      copied += count_values(source, limits.max_copied_values - std::min(copied, limits.max_copied_values));
+      if (copied > limits.max_copied_values) {
+        throw Error(Code::LimitExceeded,
+                    "The patch's copy ops duplicate more than " + std::to_string(limits.max_copied_values) + " values",
+                    {{"limit", "copied_values"}, {"max", limits.max_copied_values}, {"index", site.index}});
+      }
+      add(root, operation.path, Document(source), site);
       break;
+    }
     case OpKind::Test: {
       // Document equality is by JSON value (1 == 1.0, key order ignored). It
       // recurses, but only as deep as the documents, which parse_json caps.
@@ -316,7 +336,8 @@ Document apply_patch(const Document& document, const Document& patch, const Patc
 
   // Atomic: every operation works on this copy, which is returned only once all succeeded.
   Document result = document;
-  for (const Operation& operation : operations) apply_operation(result, operation);
+  std::size_t copied = 0;
+  for (const Operation& operation : operations) apply_operation(result, operation, limits, copied);
   return result;
 }
 

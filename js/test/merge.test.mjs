@@ -126,6 +126,12 @@ test('a 100,000-deep document is LIMIT_EXCEEDED, never a crash, and the module s
   assert.deepEqual(t.merge({ a: 1 }, { a: 2 }, { a: 1 }).merged, { a: 2 });
 });
 
+test('copy ops that would double the document over and over are LIMIT_EXCEEDED', () => {
+  const patch = Array.from({ length: 60 }, () => ({ op: 'copy', from: '', path: '/x/-' }));
+  assert.throws(() => t.applyPatch({ x: [1, 2, 3] }, patch), (e) => e.code === 'LIMIT_EXCEEDED' && e.details.limit === 'copied_values' && e.details.index < 25);
+  assert.deepEqual(t.applyPatch({ a: [1] }, [{ op: 'copy', from: '/a', path: '/b' }]), { a: [1], b: [1] });
+});
+
 test('mergeJSON keeps key order and formatting choices of the core', () => {
   const result = t.mergeJSON('{"b":1,"a":1}', '{"b":1,"a":2,"2":0}', '{"a":1,"b":1,"c":1}');
   // Mine's new key follows its predecessor ("a"); a JS object would have hoisted "2" to the front.

@@ -1,5 +1,6 @@
 #include "api.hpp"
 
+#include <algorithm>
 #include <cctype>
 #include <chrono>
 #include <optional>
@@ -81,6 +82,14 @@ std::string media_type_of(const std::string* content_type) {
   while (!type.empty() && type.back() == ' ') type.pop_back();
   for (char& c : type) c = static_cast<char>(std::tolower(static_cast<unsigned char>(c)));
   return type;
+}
+
+// Containers nested in one another, as parse_json's depth limit counts them.
+std::size_t depth_of(const Document& value) {
+  if (!value.is_object() && !value.is_array()) return 0;
+  std::size_t deepest = 0;
+  for (const auto& item : value) deepest = std::max(deepest, depth_of(item));
+  return deepest + 1;
 }
 
 // Runs one store call, timing it into `histogram` (exceptions included).
@@ -231,7 +240,9 @@ HttpResponse Api::put(const Call& call) {
   // the first request runs waits for it here and gets its replay, not a 409
   // (409 stays for duplicates in flight in another process).
   const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
-  return idempotent(call, body, [&](IdempotentWrite* claim) { return commit(call, body, expected, claim, false); });
+  const Call locked = at_now(call);  // leases and updated_at count from here, not from before the wait
+  return idempotent(locked, {{"body", body}, {"precondition", expected.to_json()}},
+                    [&](IdempotentWrite* claim) { return commit(locked, body, expected, claim, false); });
 }
 
 // The client edited version v and sends its change as a patch. When v is
@@ -245,34 +256,47 @@ HttpResponse Api::patch(const Call& call) {
   if (expected && expected->kind() == Expected::Kind::NoStream)
     throw Error(Code::InvalidPrecondition, "PATCH edits an existing document: use PUT with If-None-Match: * to create");
   MergeOptions merge_options;
-  if (const std::string* header = call.request.header("x-merge-options"))
-    merge_options = MergeOptions::from_json(parse_json(*header));
+  const std::string* merge_options_text = call.request.header("x-merge-options");
+  if (merge_options_text) merge_options = MergeOptions::from_json(parse_json(*merge_options_text));
   const auto apply = [&](const Document& doc) {
-    return json_patch ? apply_patch(doc, patch) : apply_merge_patch(doc, patch);
+    Document result = json_patch ? apply_patch(doc, patch) : apply_merge_patch(doc, patch);
+    // The patch may nest values deeper than any body could: keep every
+    // stored document within the limit a PUT enforces.
+    if (depth_of(result) > options_.max_depth) {
+      throw Error(Code::LimitExceeded,
+                  "The patched document is nested deeper than the limit of " + std::to_string(options_.max_depth),
+                  {{"limit", "depth"}, {"max", options_.max_depth}});
+    }
+    return result;
   };
 
   const KeyedMutex::Guard guard = writes_.lock(call.tenant + '\n' + call.id);
-  return idempotent(call, patch, [&](IdempotentWrite* claim) {
+  const Call locked = at_now(call);  // leases and updated_at count from here, not from before the wait
+  const Document identity = {{"body", patch},
+                             {"contentType", media_type},
+                             {"precondition", expected ? expected->to_json() : Document(nullptr)},
+                             {"mergeOptions", merge_options_text ? Document(*merge_options_text) : Document(nullptr)}};
+  return idempotent(locked, identity, [&](IdempotentWrite* claim) {
     const std::optional<StoredDocument> latest =
-        timed(metrics_.store_latency(), [&] { return documents_.get(call.tenant, call.id); });
-    if (!latest) throw Error(Code::NotFound, "No document '" + call.id + "'", {{"id", call.id}});
+        timed(metrics_.store_latency(), [&] { return documents_.get(locked.tenant, locked.id); });
+    if (!latest) throw Error(Code::NotFound, "No document '" + locked.id + "'", {{"id", locked.id}});
     const bool exact = expected && expected->kind() == Expected::Kind::Exact;
     const Version edited = exact ? expected->revision() : latest->version;
     if (edited >= latest->version) {
       // On the latest (or on a version not made yet: the store says 412).
-      return commit(call, apply(latest->doc), exact ? *expected : Expected::exact(latest->version), claim, false);
+      return commit(locked, apply(latest->doc), exact ? *expected : Expected::exact(latest->version), claim, false);
     }
     const auto problem_with_latest = [&](const std::string& message, Document details) {
       metrics_.count_conflict();
       details["actual"] = latest->version;
       details["current"] = latest->doc;
       HttpResponse refused =
-          HttpResponse::problem(Error(Code::VersionConflict, message, std::move(details)), call.path);
+          HttpResponse::problem(Error(Code::VersionConflict, message, std::move(details)), locked.path);
       set_version_headers(refused, latest->version);
       return refused;
     };
     const std::optional<StoredDocument> base =
-        timed(metrics_.store_latency(), [&] { return documents_.get_version(call.tenant, call.id, edited); });
+        timed(metrics_.store_latency(), [&] { return documents_.get_version(locked.tenant, locked.id, edited); });
     if (!base) {
       return problem_with_latest(
           "Version " + std::to_string(edited) + " is no longer kept, so the change cannot be merged",
@@ -288,11 +312,17 @@ HttpResponse Api::patch(const Call& call) {
                                      " onto version " + std::to_string(latest->version),
                                  {{"expected", edited}, {"reason", "conflicts"}, {"conflicts", std::move(conflicts)}});
     }
-    return commit(call, merged.merged, Expected::exact(latest->version), claim, true);
+    return commit(locked, merged.merged, Expected::exact(latest->version), claim, true);
   });
 }
 
-HttpResponse Api::idempotent(const Call& call, const Document& body,
+Api::Call Api::at_now(const Call& call) const {
+  Call now = call;
+  now.now = clock_();
+  return now;
+}
+
+HttpResponse Api::idempotent(const Call& call, const Document& identity,
                              const std::function<HttpResponse(IdempotentWrite*)>& write) {
   const std::string* key = call.request.header("idempotency-key");
   if (!key) {
@@ -300,8 +330,8 @@ HttpResponse Api::idempotent(const Call& call, const Document& body,
       throw Error(Code::IdempotencyKeyMissing, "This server needs an Idempotency-Key on every write");
     return write(nullptr);
   }
-  const BeginResult begun =
-      ledger_.begin(call.tenant, *key, fingerprint(call.request.method, call.path, body), call.now);
+  const BeginResult begun = ledger_.begin(
+      call.tenant, *key, fingerprint(call.request.method, std::string(kDocs) + call.id, identity), call.now);
   switch (begun.kind) {
     case BeginResult::Kind::Replay: {
       HttpResponse replay = HttpResponse::from_stored(*begun.response);

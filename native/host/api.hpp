@@ -64,10 +64,14 @@ class Api {
   // document (X-Merged when it came from a merge), or 412 with the current state.
   HttpResponse commit(const Call& call, const Document& doc, const Expected& expected, IdempotentWrite* claim,
                       bool merged);
+  // The call with the clock read now.
+  Call at_now(const Call& call) const;
   // Runs `write` once per Idempotency-Key: replays, refuses reuse and
   // in-flight duplicates, and keeps the answer. `write` gets the claim to
-  // commit with its document write (nullptr without a key).
-  HttpResponse idempotent(const Call& call, const Document& body,
+  // commit with its document write (nullptr without a key). `identity` is
+  // what makes two requests the same one (body, media type, precondition,
+  // merge options), fingerprinted with the method and the decoded id.
+  HttpResponse idempotent(const Call& call, const Document& identity,
                           const std::function<HttpResponse(IdempotentWrite*)>& write);
 
   DocumentStore& documents_;

@@ -8,9 +8,11 @@
 
 #include <cctype>
 #include <chrono>
+#include <condition_variable>
 #include <csignal>
 #include <iostream>
 #include <memory>
+#include <mutex>
 #include <stdexcept>
 #include <thread>
 
@@ -25,21 +27,33 @@
 namespace {
 
 // SIGTERM/SIGINT stop the server from a thread that waits for them, so no
-// work happens inside a signal handler.
-std::thread stop_on_signal(httplib::Server& server) {
+// work happens inside a signal handler. They are blocked first thing in
+// main, before any thread starts: a thread created earlier would keep them
+// unblocked, take the signal and end the process on the spot.
+sigset_t stop_signals() {
   sigset_t signals;
   sigemptyset(&signals);
   sigaddset(&signals, SIGTERM);
   sigaddset(&signals, SIGINT);
+  return signals;
+}
+
+void block_stop_signals() {
+  const sigset_t signals = stop_signals();
   pthread_sigmask(SIG_BLOCK, &signals, nullptr);
-  return std::thread([&server, signals] {
+}
+
+std::thread stop_on_signal(httplib::Server& server) {
+  return std::thread([&server] {
+    const sigset_t signals = stop_signals();
     int received = 0;
     sigwait(&signals, &received);
     server.stop();
   });
 }
 
-void log_line(const truce::Document& fields) { std::cerr << truce::to_json_text(fields) << std::endl; }
+// One write per line, so lines from several threads never interleave.
+void log_line(const truce::Document& fields) { std::cerr << (truce::to_json_text(fields) + "\n"); }
 
 struct Stores {
   std::unique_ptr<truce::DocumentStore> documents;
@@ -62,6 +76,40 @@ truce::UnixMs unix_ms_now() {
   return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
       .count();
 }
+
+// Expired idempotency records (24 h after their answer) are deleted now and
+// then, or every new key would keep its row, response included, for good.
+class ExpiredRecordPurger {
+ public:
+  explicit ExpiredRecordPurger(truce::IdempotencyStore& records)
+      : thread_([this, &records] {
+          std::unique_lock<std::mutex> lock(mutex_);
+          do {
+            lock.unlock();
+            try {
+              const std::size_t purged = records.purge_expired(unix_ms_now());
+              if (purged > 0) log_line({{"event", "purged"}, {"idempotencyRecords", purged}});
+            } catch (const truce::Error& error) {
+              log_line({{"event", "purge_failed"}, {"error", error.to_json()}});
+            }
+            lock.lock();
+          } while (!stop_.wait_for(lock, std::chrono::minutes(10), [this] { return stopping_; }));
+        }) {}
+  ~ExpiredRecordPurger() {
+    {
+      std::lock_guard<std::mutex> lock(mutex_);
+      stopping_ = true;
+    }
+    stop_.notify_all();
+    thread_.join();
+  }
+
+ private:
+  std::mutex mutex_;
+  std::condition_variable stop_;
+  bool stopping_ = false;
+  std::thread thread_;  // last: starts once the rest is ready
+};
 
 truce::host::HttpRequest to_api(const httplib::Request& request) {
   truce::host::HttpRequest out;
@@ -107,6 +155,7 @@ void from_api(const truce::host::HttpResponse& answer, httplib::Response& respon
 }  // namespace
 
 int main(int argc, char** argv) {
+  block_stop_signals();
   truce::host::Options options;
   for (int i = 1; i < argc; ++i) {
     if (std::string(argv[i]) == "--help" || std::string(argv[i]) == "-h") {
@@ -129,6 +178,7 @@ int main(int argc, char** argv) {
     return 1;
   }
   truce::host::Api api(*stores.documents, *stores.records, options.api, unix_ms_now);
+  const ExpiredRecordPurger purger(*stores.records);
 
   httplib::Server server;
   server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
@@ -142,12 +192,20 @@ int main(int argc, char** argv) {
   // thread after a second.
   server.set_keep_alive_max_count(100);
   server.set_keep_alive_timeout(1);
-  server.set_error_handler(
+  // Only cpp-httplib's own bare 413 (body past the limit, refused unread);
+  // the API's answers already carry their problem documents.
+  const httplib::Server::HandlerWithResponse bare_413_to_problem =
       [max = options.api.max_body_bytes](const httplib::Request& request, httplib::Response& response) {
-        if (response.status != 413) return;
+        if (response.status != 413 || !response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
         from_api(truce::host::HttpResponse::problem(truce::host::body_too_large(max), request.path), response);
-      });
+        return httplib::Server::HandlerResponse::Handled;
+      };
+  server.set_error_handler(bare_413_to_problem);
   const auto serve_api = [&api](const httplib::Request& request, httplib::Response& response) {
+    // cpp-httplib would cut the answer to a Range header while keeping our
+    // status 200 and ETag: API answers are whole documents, so ranges are
+    // ignored here (the Request is httplib's own, not const underneath).
+    const_cast<httplib::Request&>(request).ranges.clear();
     from_api(api.handle(to_api(request)), response);
   };
   for (const char* pattern : {"/api/.*"}) {

@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include "truce/json.hpp"
+
 namespace truce {
 namespace {
 
@@ -18,8 +20,8 @@ TEST(Error, CodesHaveStableNamesAndStatuses) {
   EXPECT_EQ(http_status(Code::UnsupportedMediaType), 415);
   EXPECT_EQ(code_from_name("INVALID_VERSION"), Code::InvalidVersion);
   EXPECT_FALSE(code_from_name("version_conflict").has_value());
-  for (const Code code : {Code::VersionConflict, Code::LimitExceeded, Code::Internal, Code::OutOfMemory,
-                          Code::NotFound, Code::MethodNotAllowed, Code::UnsupportedMediaType})
+  for (const Code code : {Code::VersionConflict, Code::LimitExceeded, Code::Internal, Code::OutOfMemory, Code::NotFound,
+                          Code::MethodNotAllowed, Code::UnsupportedMediaType})
     EXPECT_EQ(code_from_name(code_name(code)), code);
 }
 
@@ -35,6 +37,9 @@ TEST(Error, ProblemJsonFollowsRfc9457) {
   EXPECT_EQ(problem.at("code"), "VERSION_CONFLICT");
   EXPECT_EQ(problem.at("details").at("actual"), 3);
   EXPECT_FALSE(error.to_problem_json().contains("instance"));
+  // A request path with stray bytes still makes a printable problem.
+  EXPECT_EQ(error.to_problem_json("/api/docs/\xff").at("instance"), "/api/docs/\xEF\xBF\xBD");
+  EXPECT_NO_THROW(to_json_text(error.to_problem_json("/api/docs/\xff")));
 }
 
 TEST(Error, IsAStdExceptionWithItsMessage) {

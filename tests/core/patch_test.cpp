@@ -377,6 +377,29 @@ TEST(PatchLimitsTest, RefusesMoreOperationsThanTheLimit) {
   EXPECT_EQ(apply_patch(Document::object(), patch, PatchLimits{3}).size(), 3u);
 }
 
+// Each op copies the whole document into itself: 60 of them would make 2^60
+// values out of a body of a few kilobytes.
+TEST(PatchLimitsTest, CopiesThatWouldDoubleTheDocumentOverAndOverAreRefused) {
+  Document patch = Document::array();
+  for (int i = 0; i < 60; ++i) patch.push_back({{"op", "copy"}, {"from", ""}, {"path", "/x/-"}});
+  const Error error = patch_error(parse_json(R"({"x":[1,2,3]})"), patch);
+  EXPECT_EQ(error.code(), Code::LimitExceeded);
+  EXPECT_EQ(error.details()["limit"], "copied_values");
+  EXPECT_EQ(error.details()["max"], 1000000);
+  EXPECT_LT(error.details()["index"].get<int>(), 25);
+  // Within the budget, copies go through.
+  PatchLimits small;
+  small.max_copied_values = 4;
+  EXPECT_EQ(
+      apply_patch(parse_json(R"({"a":[1,2,3]})"), parse_json(R"([{"op":"copy","from":"/a","path":"/b"}])"), small),
+      parse_json(R"({"a":[1,2,3],"b":[1,2,3]})"));
+  EXPECT_EQ(
+      patch_error(parse_json(R"({"a":[1,2,3]})"),
+                  parse_json(R"([{"op":"copy","from":"/a","path":"/b"},{"op":"copy","from":"/a","path":"/c"}])"), small)
+          .details()["index"],
+      1);
+}
+
 TEST(PatchLimitsTest, AnEmptyPatchReturnsTheDocument) {
   EXPECT_EQ(apply_text(R"({"a":[1,{"b":null}]})", "[]"), parse_json(R"({"a":[1,{"b":null}]})"));
   EXPECT_EQ(apply_patch(parse_json("[1]"), parse_json("[]"), PatchLimits{0}), parse_json("[1]"));

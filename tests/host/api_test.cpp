@@ -71,6 +71,12 @@ httplib::Headers with(std::initializer_list<std::pair<const std::string, std::st
 
 Document body_of(const httplib::Result& result) { return parse_json(result->body); }
 
+// The fingerprint truce-host keys a PUT's idempotency record with
+// (docs/decisions.md): method, decoded path, body and precondition.
+std::string put_fingerprint(const std::string& id, const Document& body, const Expected& expected) {
+  return fingerprint("PUT", "/api/docs/" + id, {{"body", body}, {"precondition", expected.to_json()}});
+}
+
 TEST(HostApi, AnAbsentDocumentIs404ProblemJson) {
   Host host;
   const auto r = host.client()->Get("/api/docs/nothing");
@@ -98,6 +104,10 @@ TEST(HostApi, CreateReadAndConditionalRead) {
   EXPECT_EQ(unchanged->status, 304);
   EXPECT_EQ(unchanged->body, "");
   EXPECT_EQ(c->Get("/api/docs/task-1", with({{"If-None-Match", "\"0\""}}))->status, 200);
+  // A Range header does not cut a document short.
+  const auto ranged = c->Get("/api/docs/task-1", with({{"Range", "bytes=0-0"}}));
+  EXPECT_EQ(ranged->status, 200);
+  EXPECT_EQ(body_of(ranged), parse_json(R"({"title":"Write docs"})"));
   // A second create of the same id: 412 carrying what is there.
   const auto again = c->Put("/api/docs/task-1", with({{"If-None-Match", "*"}}), "{}", "application/json");
   EXPECT_EQ(again->status, 412);
@@ -150,6 +160,11 @@ TEST(HostApi, AnIdempotencyKeyGivesEveryRetryTheFirstAnswer) {
   EXPECT_EQ(retry->body, first->body);
   const auto reused = c->Put("/api/docs/d", key, R"({"n":2})", "application/json");
   EXPECT_EQ(reused->status, 422);
+  // The same body with another precondition is another request too.
+  auto other_precondition = key;
+  other_precondition.erase("If-None-Match");
+  other_precondition.emplace("If-Match", "\"1\"");
+  EXPECT_EQ(c->Put("/api/docs/d", other_precondition, R"({"n":1})", "application/json")->status, 422);
   EXPECT_EQ(body_of(reused)["code"], "IDEMPOTENCY_KEY_REUSED");
   EXPECT_EQ(c->Get("/api/docs/d")->get_header_value("X-Version"), "1");
   // Another tenant with the same key is another request altogether.
@@ -192,7 +207,7 @@ TEST(HostApi, ADuplicateInFlightElsewhereIs409WithRetryAfter) {
     const UnixMs now =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
             .count();
-    ASSERT_EQ(ledger.begin("public", key, fingerprint("PUT", "/api/docs/d", parse_json("{}")), now).kind,
+    ASSERT_EQ(ledger.begin("public", key, put_fingerprint("d", parse_json("{}"), Expected::no_stream()), now).kind,
               BeginResult::Kind::Proceed);
   }
   const auto busy = host.client()->Put("/api/docs/d", with({{"If-None-Match", "*"}, {"Idempotency-Key", key}}), "{}",
@@ -256,9 +271,19 @@ TEST(HostApi, HostileInputIsRefusedAndTheServerKeepsServing) {
   expect_problem(c->Get("/api/other"), 404, "NOT_FOUND");
   expect_problem(c->Delete("/api/docs/a"), 405, "METHOD_NOT_ALLOWED");
   for (const char* id : {"big", "deep", "bad"}) EXPECT_EQ(c->Get(std::string("/api/docs/") + id)->status, 404);
-  // The document limit: two per tenant.
+  // A patch cannot nest the document deeper than a PUT may (here 10).
+  ASSERT_EQ(c->Put("/api/docs/deep-ok", create, R"({"a":{"b":{"c":{"d":{"e":{"f":{"g":{}}}}}}}})", "application/json")
+                ->status,
+            201);
+  expect_problem(c->Patch("/api/docs/deep-ok", with({{"If-Match", "\"1\""}}),
+                          R"([{"op":"add","path":"/a/b/c/d/e/f/g/h","value":[[[1]]]}])", "application/json-patch+json"),
+                 413, "LIMIT_EXCEEDED");
+  EXPECT_EQ(c->Patch("/api/docs/deep-ok", with({{"If-Match", "\"1\""}}),
+                     R"([{"op":"add","path":"/a/b/c/d/e/f/g/h","value":[[1]]}])", "application/json-patch+json")
+                ->status,
+            200);
+  // The document limit: two per tenant (deep-ok is one).
   EXPECT_EQ(c->Put("/api/docs/one", create, "{}", "application/json")->status, 201);
-  EXPECT_EQ(c->Put("/api/docs/two", create, "{}", "application/json")->status, 201);
   expect_problem(c->Put("/api/docs/three", create, "{}", "application/json"), 413, "LIMIT_EXCEEDED");
   EXPECT_EQ(c->Put("/api/docs/one", with({{"If-Match", "\"1\""}}), "[1]", "application/json")->status, 200);
   // An encoded slash is part of one id; a real one is another route.
@@ -613,7 +638,7 @@ TEST(HostApi, AKilledHostLosesNoAcknowledgedWriteAndLeavesNoStuckClaim) {
   SqliteIdempotencyStore records(db);
   IdempotencyLedger ledger(records);
   for (const auto& w : load.unanswered) {
-    const std::string fp = fingerprint("PUT", "/api/docs/" + w.id, parse_json(w.body));
+    const std::string fp = put_fingerprint(w.id, parse_json(w.body), Expected::no_stream());
     const BeginResult later = ledger.begin("public", w.key, fp, killed_at + 60001);
     EXPECT_TRUE(later.kind == BeginResult::Kind::Proceed || later.kind == BeginResult::Kind::Replay) << w.id;
   }

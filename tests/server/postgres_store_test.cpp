@@ -69,15 +69,47 @@ std::string fresh_database() {
   return conninfo();
 }
 
-INSTANTIATE_TEST_SUITE_P(
-    Postgres, DocumentStoreConformance,
-    ::testing::Values(DocumentStoreFactory{
-        "postgres", fresh_database,
-        [](const std::string& where, DocumentStoreOptions options) {
-          return std::make_unique<PostgresDocumentStore>(where, options);
-        },
-        [](const std::string& where) { return std::make_unique<PostgresIdempotencyStore>(where); }, skip_reason}),
-    [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Postgres, DocumentStoreConformance,
+                         ::testing::Values(DocumentStoreFactory{
+                             "postgres", fresh_database,
+                             [](const std::string& where, DocumentStoreOptions options) {
+                               return std::make_unique<PostgresDocumentStore>(where, options);
+                             },
+                             [](const std::string& where) { return std::make_unique<PostgresIdempotencyStore>(where); },
+                             skip_reason}),
+                         [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
+
+// The server drops the store's session (a restart, a failover, an admin):
+// at most the call that notices fails, STORE_UNAVAILABLE; the next one
+// reconnects, prepares its statements again, and works.
+TEST(PostgresDocumentStoreReconnect, TheCallAfterALostSessionReconnects) {
+  if (const std::string reason = skip_reason(); !reason.empty()) GTEST_SKIP() << reason;
+  fresh_database();
+  PostgresDocumentStore store(conninfo());
+  ASSERT_TRUE(store.put("acme", "doc-1", {{"n", 1}}, Expected::no_stream(), 1).written);
+  PGconn* admin = PQconnectdb(conninfo().c_str());
+  PGresult* killed = PQexec(admin,
+                            "SELECT pg_terminate_backend(pid) FROM pg_stat_activity "
+                            "WHERE pid <> pg_backend_pid() AND datname = current_database()");
+  ASSERT_EQ(PQresultStatus(killed), PGRES_TUPLES_OK);
+  ASSERT_GE(PQntuples(killed), 1);
+  PQclear(killed);
+  PQfinish(admin);
+  int failures = 0;
+  std::optional<StoredDocument> read;
+  for (int attempt = 0; attempt < 2 && !read; ++attempt) {
+    try {
+      read = store.get("acme", "doc-1");
+    } catch (const Error& error) {
+      EXPECT_EQ(error.code(), Code::StoreUnavailable);
+      ++failures;
+    }
+  }
+  ASSERT_TRUE(read);
+  EXPECT_LE(failures, 1);
+  EXPECT_EQ(read->version, 1);
+  EXPECT_TRUE(store.put("acme", "doc-1", {{"n", 2}}, Expected::exact(1), 2).written);
+}
 
 class PostgresIdempotencyStoreTest : public ::testing::Test {
  protected:
@@ -89,8 +121,8 @@ class PostgresIdempotencyStoreTest : public ::testing::Test {
 TEST_F(PostgresIdempotencyStoreTest, FourProcessesRacingForOneKeyLetExactlyOneProceed) {
   fresh_store();
   const RaceOutcome outcome = race_processes(
-      4, [] { return std::make_unique<PostgresIdempotencyStore>(conninfo()); },
-      "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", kT0);
+      4, [] { return std::make_unique<PostgresIdempotencyStore>(conninfo()); }, "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b",
+      kT0);
   EXPECT_EQ(outcome.proceeded, 1);
   EXPECT_EQ(outcome.in_progress, 3);
   EXPECT_EQ(outcome.other, 0);

@@ -13,6 +13,10 @@ namespace truce {
 
 struct PatchLimits {
   std::size_t max_operations = 100000;
+  // JSON values (each object, array, string, number... counted once) that
+  // copy ops may duplicate in all: a few dozen ops copying the root into
+  // itself would otherwise double the document each time.
+  std::size_t max_copied_values = 1000000;
 };
 
 // Applies an RFC 6902 patch (an array of operations) to `document`.
@@ -26,7 +30,9 @@ struct PatchLimits {
 //   "malformed" | "unknown_op" | "missing_target" | "test_failed" | "move_into_child"}.
 // - INVALID_POINTER (details also carry "index") when a "path"/"from" is not
 //   a valid JSON Pointer.
-// - LIMIT_EXCEEDED when the patch has more than limits.max_operations ops.
+// - LIMIT_EXCEEDED when the patch has more than limits.max_operations ops, or
+//   its copy ops duplicate more than limits.max_copied_values values
+//   (details: limit "copied_values", max, index).
 // Test ops compare by JSON value: 1 == 1.0, objects regardless of key order.
 Document apply_patch(const Document& document, const Document& patch, const PatchLimits& limits = {});
 

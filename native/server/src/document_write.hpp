@@ -9,6 +9,7 @@
 //   void update(tenant, id, version, text, now);
 //   void keep(tenant, id, version, text, now, history);  // into history, pruning older
 //   bool complete(const IdempotentWrite&, const StoredResponse&);  // false: claim lost
+#include <limits>
 #include <optional>
 #include <string>
 
@@ -18,6 +19,15 @@
 #include "truce/json.hpp"
 
 namespace truce::detail {
+
+// Stored documents were checked when written (truce-host caps their depth);
+// reading them back must not refuse one a deeper --max-depth let in.
+inline Document parse_stored_document(const std::string& text) {
+  ParseLimits limits;
+  limits.max_depth = 100000;
+  limits.max_bytes = std::numeric_limits<std::size_t>::max();
+  return parse_json(text, limits);
+}
 
 template <class Db>
 PutResult write_document(Db& db, const std::string& tenant, const std::string& id, const Document& doc,

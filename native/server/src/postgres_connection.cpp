@@ -80,15 +80,28 @@ Result Connection::checked(PGresult* raw) {
   return result;
 }
 
-Result Connection::run(const char* sql) { return checked(PQexec(conn_, sql)); }
+void Connection::reconnect_if_broken() {
+  if (PQstatus(conn_) == CONNECTION_OK) return;
+  if (in_transaction_) fail("the connection was lost inside a transaction");
+  prepared_.clear();
+  PQreset(conn_);
+  if (PQstatus(conn_) != CONNECTION_OK) fail("reconnecting");
+}
+
+Result Connection::run(const char* sql) {
+  reconnect_if_broken();
+  return checked(PQexec(conn_, sql));
+}
 
 Result Connection::execute(const char* sql, const std::vector<Param>& params) {
-  auto& name = prepared_[sql];
-  if (name.empty()) {
-    const std::string fresh = "truce_" + std::to_string(prepared_.size());
-    checked(PQprepare(conn_, fresh.c_str(), sql, static_cast<int>(params.size()), nullptr));
-    name = fresh;
+  reconnect_if_broken();
+  auto found = prepared_.find(sql);
+  if (found == prepared_.end()) {
+    const std::string name = "truce_" + std::to_string(next_statement_++);
+    checked(PQprepare(conn_, name.c_str(), sql, static_cast<int>(params.size()), nullptr));
+    found = prepared_.emplace(sql, name).first;
   }
+  const std::string& name = found->second;
   std::vector<const char*> values;
   std::vector<int> lengths, formats;
   for (const auto& p : params) {

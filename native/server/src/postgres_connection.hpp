@@ -41,6 +41,9 @@ class Connection {
   Connection& operator=(const Connection&) = delete;
 
   PGconn* get() const { return conn_; }
+  // Set by Transaction: a connection lost inside a transaction is not
+  // silently replaced (the statements after it would run outside it).
+  void set_in_transaction(bool in_transaction) noexcept { in_transaction_ = in_transaction; }
   // [[noreturn]]: STORE_UNAVAILABLE naming what failed and the server's message and SQLSTATE.
   [[noreturn]] void fail(const std::string& what, const PGresult* result = nullptr) const;
   Result run(const char* sql);
@@ -50,22 +53,32 @@ class Connection {
 
  private:
   Result checked(PGresult* raw);
+  // After the server went away (a restart, a dropped connection): connect
+  // again, forgetting the statements prepared on the old session.
+  void reconnect_if_broken();
   PGconn* conn_ = nullptr;
   std::unordered_map<const char*, std::string> prepared_;  // SQL text -> statement name
+  unsigned long next_statement_ = 0;                       // names are never reused
+  bool in_transaction_ = false;
 };
 
 // Rolls back unless committed, so an exception never leaves a transaction open.
 class Transaction {
  public:
-  explicit Transaction(Connection& connection) : connection_(connection) { connection.run("BEGIN"); }
+  explicit Transaction(Connection& connection) : connection_(connection) {
+    connection.run("BEGIN");
+    connection.set_in_transaction(true);
+  }
   ~Transaction() {
     if (!done_) PQclear(PQexec(connection_.get(), "ROLLBACK"));
+    connection_.set_in_transaction(false);
   }
   Transaction(const Transaction&) = delete;
   Transaction& operator=(const Transaction&) = delete;
   void commit() {
     connection_.run("COMMIT");
     done_ = true;
+    connection_.set_in_transaction(false);
   }
 
  private:

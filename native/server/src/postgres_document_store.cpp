@@ -19,7 +19,7 @@ using postgres::text;
 
 std::optional<StoredDocument> read_one(const Result& result) {
   if (PQntuples(result.get()) == 0) return std::nullopt;
-  return StoredDocument{parse_json(field(result.get(), 0)), std::stoll(field(result.get(), 1)),
+  return StoredDocument{detail::parse_stored_document(field(result.get(), 0)), std::stoll(field(result.get(), 1)),
                         std::stoll(field(result.get(), 2))};
 }
 

@@ -14,7 +14,7 @@ using sqlite::Statement;
 
 std::optional<StoredDocument> read_one(Statement& select) {
   if (!select.step()) return std::nullopt;
-  return StoredDocument{parse_json(select.text(0)), select.integer(1), select.integer(2)};
+  return StoredDocument{detail::parse_stored_document(select.text(0)), select.integer(1), select.integer(2)};
 }
 
 }  // namespace
