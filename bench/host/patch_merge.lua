@@ -2,14 +2,8 @@
 -- own document, always naming the version *before* the latest, so the
 -- server merges the change three ways onto the latest (X-Merged). The
 -- previous request touched another field, so every merge is clean.
-local counter = 0
-local threads = {}
-
-function setup(thread)
-  thread:set("id", counter)
-  table.insert(threads, thread)
-  counter = counter + 1
-end
+dofile("common.lua")
+counted = { "refused", "merged" }
 
 function init(args)
   version = nil
@@ -33,13 +27,4 @@ function response(status, headers, body)
   if status ~= 200 and status ~= 201 then refused = refused + 1 end
   if headers["X-Merged"] then merged = merged + 1 end
   if headers["X-Version"] then version = tonumber(headers["X-Version"]) end
-end
-
-function done(summary, latency, requests)
-  local total, merges = 0, 0
-  for _, thread in ipairs(threads) do
-    total = total + thread:get("refused")
-    merges = merges + thread:get("merged")
-  end
-  io.write(string.format('{"refused": %d, "merged": %d}\n', total, merges))
 end

@@ -1,11 +1,8 @@
 -- Conditional PUTs on one hot document from every connection: a write that
 -- loses the race gets 412 with the current ETag and tries again on it.
 -- Successful writes per second = requests - refused.
-local threads = {}
-
-function setup(thread)
-  table.insert(threads, thread)
-end
+dofile("common.lua")
+counted = { "refused" }
 
 function init(args)
   version = nil
@@ -27,10 +24,4 @@ end
 function response(status, headers, body)
   if status ~= 200 and status ~= 201 then refused = refused + 1 end
   if headers["X-Version"] then version = tonumber(headers["X-Version"]) end
-end
-
-function done(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
-  io.write(string.format('{"refused": %d}\n', total))
 end

@@ -3,14 +3,8 @@
 -- version from the ETag of its last answer, so every write names the
 -- version it read (If-Match) and should succeed. Answers other than 200
 -- are counted and reported.
-local counter = 0
-local threads = {}
-
-function setup(thread)
-  thread:set("id", counter)
-  table.insert(threads, thread)
-  counter = counter + 1
-end
+dofile("common.lua")
+counted = { "refused" }
 
 function init(args)
   docs = tonumber(args[1] or "1000")
@@ -40,10 +34,4 @@ function response(status, headers, body)
   else
     refused = refused + 1
   end
-end
-
-function done(summary, latency, requests)
-  local total = 0
-  for _, thread in ipairs(threads) do total = total + thread:get("refused") end
-  io.write(string.format('{"refused": %d}\n', total))
 end

@@ -43,7 +43,7 @@ if (!url) throw new Error(`truce-host did not start: ${readFileSync(log, 'utf8')
 function wrk(name, connections, script, target = '', scriptArgs = []) {
   const text = execFileSync('wrk', [`-t${connections}`, `-c${connections}`, `-d${seconds}s`, '--latency',
     ...(script ? ['-s', path.join(HERE, script)] : []), url + target, ...(scriptArgs.length ? ['--', ...scriptArgs] : [])],
-  { encoding: 'utf8' });
+  { encoding: 'utf8', cwd: HERE }); // the scripts dofile common.lua
   const perSecond = Number(/Requests\/sec:\s+([\d.]+)/.exec(text)[1]);
   const total = Number(/(\d+) requests in/.exec(text)[1]);
   const ms = (label) => {

@@ -115,20 +115,16 @@ struct Api::Call {
   std::string path;
   std::string tenant;
   std::string id;
-  UnixMs now = 0;
+  UnixMs now = 0;  // read by at_now(), once the document's write lock is held
 };
 
 Api::Api(DocumentStore& documents, IdempotencyStore& records, ApiOptions options, Clock clock)
-    : documents_(documents),
-      records_(records),
-      ledger_(records, options.ledger),
-      options_(std::move(options)),
-      clock_(std::move(clock)) {}
+    : documents_(documents), ledger_(records, options.ledger), options_(std::move(options)), clock_(std::move(clock)) {}
 
 HttpResponse Api::handle(const HttpRequest& request) {
   const std::string path(request.path());
   try {
-    Call call{request, path, tenant_of(request), "", clock_()};
+    Call call{request, path, tenant_of(request), "", 0};
     return route(call);
   } catch (const Error& error) {
     return HttpResponse::problem(error, path);
@@ -222,14 +218,18 @@ HttpResponse Api::commit(const Call& call, const Document& doc, const Expected& 
   const PutResult result = timed(metrics_.store_latency(),
                                  [&] { return documents_.put(call.tenant, call.id, doc, expected, call.now, claim); });
   if (result.written) return claim ? answer : respond({doc, result.version, result.updated_at});
-  // Stale: the current state rides along, so the client recovers in one round trip.
-  metrics_.count_conflict();
   const Error conflict = result.conflict_error(expected);
-  Document details = conflict.details();
-  details["current"] = result.current ? result.current->doc : Document(nullptr);
-  HttpResponse refused =
-      HttpResponse::problem(Error(Code::PreconditionFailed, conflict.message(), std::move(details)), call.path);
-  if (result.current) set_version_headers(refused, result.current->version);
+  return refusal(call, Code::PreconditionFailed, conflict.message(), conflict.details(), result.current);
+}
+
+HttpResponse Api::refusal(const Call& call, Code code, const std::string& message, Document details,
+                          const std::optional<StoredDocument>& current) {
+  // The current state rides along, so the client recovers in one round trip.
+  metrics_.count_conflict();
+  details["actual"] = current ? Document(current->version) : Document(nullptr);
+  details["current"] = current ? current->doc : Document(nullptr);
+  HttpResponse refused = HttpResponse::problem(Error(code, message, std::move(details)), call.path);
+  if (current) set_version_headers(refused, current->version);
   return refused;
 }
 
@@ -287,13 +287,7 @@ HttpResponse Api::patch(const Call& call) {
       return commit(locked, apply(latest->doc), exact ? *expected : Expected::exact(latest->version), claim, false);
     }
     const auto problem_with_latest = [&](const std::string& message, Document details) {
-      metrics_.count_conflict();
-      details["actual"] = latest->version;
-      details["current"] = latest->doc;
-      HttpResponse refused =
-          HttpResponse::problem(Error(Code::VersionConflict, message, std::move(details)), locked.path);
-      set_version_headers(refused, latest->version);
-      return refused;
+      return refusal(locked, Code::VersionConflict, message, std::move(details), latest);
     };
     const std::optional<StoredDocument> base =
         timed(metrics_.store_latency(), [&] { return documents_.get_version(locked.tenant, locked.id, edited); });

@@ -64,6 +64,10 @@ class Api {
   // document (X-Merged when it came from a merge), or 412 with the current state.
   HttpResponse commit(const Call& call, const Document& doc, const Expected& expected, IdempotentWrite* claim,
                       bool merged);
+  // A refused write (`code`: 412 PRECONDITION_FAILED, 409 VERSION_CONFLICT)
+  // whose details and ETag carry the document as it is (`current`).
+  HttpResponse refusal(const Call& call, Code code, const std::string& message, Document details,
+                       const std::optional<StoredDocument>& current);
   // The call with the clock read now.
   Call at_now(const Call& call) const;
   // Runs `write` once per Idempotency-Key: replays, refuses reuse and
@@ -75,7 +79,6 @@ class Api {
                           const std::function<HttpResponse(IdempotentWrite*)>& write);
 
   DocumentStore& documents_;
-  IdempotencyStore& records_;
   IdempotencyLedger ledger_;
   ApiOptions options_;
   Clock clock_;

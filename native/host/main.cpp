@@ -142,14 +142,11 @@ const char* method_of(const std::string& method) {
 
 void from_api(const truce::host::HttpResponse& answer, httplib::Response& response) {
   response.status = answer.status;
-  std::string content_type;
-  for (const auto& [name, value] : answer.headers) {
-    if (name == "Content-Type" || name == "content-type")
-      content_type = value;
-    else
-      response.set_header(name.c_str(), value);
-  }
-  if (!content_type.empty()) response.set_content(answer.body, content_type.c_str());
+  // cpp-httplib takes the content type with the body, not as a header.
+  const std::string* content_type = answer.header("Content-Type");
+  for (const auto& [name, value] : answer.headers)
+    if (&value != content_type) response.set_header(name.c_str(), value);
+  if (content_type) response.set_content(answer.body, content_type->c_str());
 }
 
 }  // namespace

@@ -18,6 +18,7 @@
 #include <vector>
 
 #include "host_process.hpp"
+#include "temp_dir.hpp"
 #include "truce/fingerprint.hpp"
 #include "truce/idempotency_key.hpp"
 #include "truce/idempotency_ledger.hpp"
@@ -28,21 +29,14 @@
 namespace truce::testing {
 namespace {
 
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "truce-host-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
-};
-
 // A host on a fresh SQLite file (unless the flags name another store).
 struct Host {
-  explicit Host(std::vector<std::string> flags = {}) : Host(dir_for(flags), std::move(flags)) {}
+  explicit Host(std::vector<std::string> flags = {}) {
+    bool has_store = false;
+    for (const auto& flag : flags) has_store |= flag == "--store";
+    if (!has_store) flags.insert(flags.end(), {"--store", "sqlite:" + (dir.path / "truce.db").string()});
+    process = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host.log").string());
+  }
 
   std::unique_ptr<httplib::Client> client() const {
     auto c = std::make_unique<httplib::Client>("127.0.0.1", process->port());
@@ -50,17 +44,8 @@ struct Host {
     return c;
   }
 
-  std::shared_ptr<TempDir> dir;
+  TempDir dir{"truce-host"};
   std::unique_ptr<HostProcess> process;
-
- private:
-  static std::shared_ptr<TempDir> dir_for(std::vector<std::string>&) { return std::make_shared<TempDir>(); }
-  Host(std::shared_ptr<TempDir> d, std::vector<std::string> flags) : dir(std::move(d)) {
-    bool has_store = false;
-    for (const auto& flag : flags) has_store |= flag == "--store";
-    if (!has_store) flags.insert(flags.end(), {"--store", "sqlite:" + (dir->path / "truce.db").string()});
-    process = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir->path / "host.log").string());
-  }
 };
 
 const httplib::Headers kNone;
@@ -202,7 +187,7 @@ TEST(HostApi, ADuplicateInFlightElsewhereIs409WithRetryAfter) {
   Host host;
   const std::string key = "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b";
   {
-    SqliteIdempotencyStore records((host.dir->path / "truce.db").string());
+    SqliteIdempotencyStore records((host.dir.path / "truce.db").string());
     IdempotencyLedger ledger(records);
     const UnixMs now =
         std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
@@ -607,7 +592,7 @@ void expect_acknowledged_writes_kept(const HostProcess& host, const std::vector<
 // every acknowledged write is there (and its retry replays), the database is
 // intact, and no claim left by the crash outlives its lease.
 TEST(HostApi, AKilledHostLosesNoAcknowledgedWriteAndLeavesNoStuckClaim) {
-  TempDir dir;
+  TempDir dir{"truce-host"};
   const std::string db = (dir.path / "truce.db").string();
   const std::vector<std::string> flags = {"--store", "sqlite:" + db, "--threads", "8"};
   auto host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host.log").string());
@@ -648,7 +633,7 @@ TEST(HostApi, AKilledHostLosesNoAcknowledgedWriteAndLeavesNoStuckClaim) {
 // 5xx, no claim left in progress), the host exits 0, and a restart finds
 // every acknowledged write.
 TEST(HostApi, SigtermDrainsInFlightWritesAndExitsZero) {
-  TempDir dir;
+  TempDir dir{"truce-host"};
   const std::string db = (dir.path / "truce.db").string();
   const std::vector<std::string> flags = {"--store", "sqlite:" + db, "--threads", "8"};
   auto host = std::make_unique<HostProcess>(TRUCE_HOST_BIN, flags, (dir.path / "host.log").string());

@@ -197,7 +197,7 @@ TEST(KeyedMutex, OverlappingBatchesNeverDeadlock) {
   constexpr std::size_t kKeys = 8;
   std::array<std::string, kKeys> names;
   for (std::size_t k = 0; k < kKeys; ++k) names[k] = "k" + std::to_string(k);
-  std::array<long, kKeys> counters{};                // protected only by the locks
+  std::array<long, kKeys> counters{};               // protected only by the locks
   std::array<std::atomic<int>, kKeys> occupants{};  // > 1 would be a broken lock
   std::atomic<int> overlaps{0};
   std::atomic<std::uint64_t> progress{0};

@@ -89,9 +89,9 @@ TEST(LatencyHistogram, QuantilesAreBucketUpperBoundsCappedAtMax) {
   h.record(milliseconds(50));
   h.record(seconds(1));
   const LatencySnapshot s = h.snapshot();
-  EXPECT_DOUBLE_EQ(s.p50, 16e-6);           // the 50th of 100 is 10 µs, reported as its bucket's 16 µs
-  EXPECT_DOUBLE_EQ(s.p99, 0.065536);        // the 99th is 50 ms, in (32.768 ms, 65.536 ms]
-  EXPECT_DOUBLE_EQ(s.quantile(1.0), 1.0);   // 1 s is in (0.524288 s, 1.048576 s], capped at the exact max
+  EXPECT_DOUBLE_EQ(s.p50, 16e-6);          // the 50th of 100 is 10 µs, reported as its bucket's 16 µs
+  EXPECT_DOUBLE_EQ(s.p99, 0.065536);       // the 99th is 50 ms, in (32.768 ms, 65.536 ms]
+  EXPECT_DOUBLE_EQ(s.quantile(1.0), 1.0);  // 1 s is in (0.524288 s, 1.048576 s], capped at the exact max
   EXPECT_DOUBLE_EQ(s.quantile(0.0), s.quantile(0.01));
   EXPECT_DOUBLE_EQ(s.quantile(-1.0), 16e-6);  // out-of-range q is clamped
   EXPECT_DOUBLE_EQ(s.quantile(2.0), 1.0);

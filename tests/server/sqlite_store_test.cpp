@@ -7,53 +7,39 @@
 #include "document_store_conformance.hpp"
 #include "idempotency_store_conformance.hpp"
 #include "store_race.hpp"
+#include "temp_dir.hpp"
 #include "truce/sqlite_document_store.hpp"
 #include "truce/sqlite_idempotency_store.hpp"
 
 namespace truce::testing {
 namespace {
 
-// Each store gets a database file of its own under one temporary folder.
-struct TempDir {
-  TempDir() {
-    std::string pattern = (std::filesystem::temp_directory_path() / "truce-sqlite-XXXXXX").string();
-    path = mkdtemp(pattern.data());
-  }
-  ~TempDir() {
-    std::error_code ignored;
-    std::filesystem::remove_all(path, ignored);
-  }
-  std::filesystem::path path;
-};
-
 std::string fresh_path() {
-  static const TempDir dir;
+  static const TempDir dir{"truce-sqlite"};
   static int counter = 0;
   return (dir.path / ("store-" + std::to_string(counter++) + ".db")).string();
 }
 
 std::string current_path;
 
-INSTANTIATE_TEST_SUITE_P(
-    Sqlite, DocumentStoreConformance,
-    ::testing::Values(DocumentStoreFactory{
-        "sqlite", fresh_path,
-        [](const std::string& path, DocumentStoreOptions options) {
-          return std::make_unique<SqliteDocumentStore>(path, options);
-        },
-        [](const std::string& path) { return std::make_unique<SqliteIdempotencyStore>(path); }}),
-    [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sqlite, DocumentStoreConformance,
+                         ::testing::Values(DocumentStoreFactory{
+                             "sqlite", fresh_path,
+                             [](const std::string& path, DocumentStoreOptions options) {
+                               return std::make_unique<SqliteDocumentStore>(path, options);
+                             },
+                             [](const std::string& path) { return std::make_unique<SqliteIdempotencyStore>(path); }}),
+                         [](const ::testing::TestParamInfo<DocumentStoreFactory>& param) { return param.param.name; });
 
-INSTANTIATE_TEST_SUITE_P(
-    Sqlite, IdempotencyStoreConformance,
-    ::testing::Values(StoreFactory{
-        "sqlite",
-        [] {
-          current_path = fresh_path();
-          return std::make_unique<SqliteIdempotencyStore>(current_path);
-        },
-        [] { return std::make_unique<SqliteIdempotencyStore>(current_path); }}),
-    [](const ::testing::TestParamInfo<StoreFactory>& param) { return param.param.name; });
+INSTANTIATE_TEST_SUITE_P(Sqlite, IdempotencyStoreConformance,
+                         ::testing::Values(StoreFactory{
+                             "sqlite",
+                             [] {
+                               current_path = fresh_path();
+                               return std::make_unique<SqliteIdempotencyStore>(current_path);
+                             },
+                             [] { return std::make_unique<SqliteIdempotencyStore>(current_path); }}),
+                         [](const ::testing::TestParamInfo<StoreFactory>& param) { return param.param.name; });
 
 constexpr UnixMs kT0 = 1767225600000;
 const std::string kBinaryBody("bytes \0 and \xff kept", 18);  // a NUL and a byte that is not UTF-8
@@ -83,9 +69,8 @@ TEST(SqliteIdempotencyStore, RecordsSurviveARestart) {
 TEST(SqliteIdempotencyStore, FourProcessesRacingForOneKeyLetExactlyOneProceed) {
   const std::string path = fresh_path();
   { SqliteIdempotencyStore create(path); }
-  const RaceOutcome outcome =
-      race_processes(4, [&] { return std::make_unique<SqliteIdempotencyStore>(path); },
-                     "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", kT0);
+  const RaceOutcome outcome = race_processes(
+      4, [&] { return std::make_unique<SqliteIdempotencyStore>(path); }, "0190a1b2-c3d4-7e5f-8a9b-0c1d2e3f4a5b", kT0);
   EXPECT_EQ(outcome.proceeded, 1);
   EXPECT_EQ(outcome.in_progress, 3);
   EXPECT_EQ(outcome.other, 0);

@@ -49,9 +49,12 @@ inline RaceOutcome race_processes(int processes, const std::function<std::unique
     int status = 0;
     waitpid(pid, &status, 0);
     const int code = WIFEXITED(status) ? WEXITSTATUS(status) : -1;
-    if (code == 0) ++outcome.proceeded;
-    else if (code == 1) ++outcome.in_progress;
-    else ++outcome.other;
+    if (code == 0)
+      ++outcome.proceeded;
+    else if (code == 1)
+      ++outcome.in_progress;
+    else
+      ++outcome.other;
   }
   return outcome;
 }

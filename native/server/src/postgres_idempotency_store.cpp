@@ -5,6 +5,7 @@
 #include <memory>
 #include <string>
 
+#include "claim_or_report.hpp"
 #include "postgres_connection.hpp"
 #include "truce/error.hpp"
 #include "truce/json.hpp"
@@ -77,18 +78,10 @@ bool PostgresIdempotencyStore::try_claim(const ClaimRequest& request) {
 
 ClaimResult PostgresIdempotencyStore::claim(ClaimRequest request) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // Most claims are for new keys, and the upsert alone is atomic: one
-  // statement, one round trip.
-  if (try_claim(request)) return {true, std::nullopt};
-  // Something stood in the way. ON CONFLICT DO UPDATE locks the existing row
-  // even when WHERE refuses the update, so trying again inside a transaction
-  // lets the SELECT read the record that refused the claim.
-  postgres::Transaction transaction(*connection_);
-  ClaimResult result;
-  result.claimed = try_claim(request);
-  if (!result.claimed) result.existing = select_record(*connection_, request.scope, request.key);
-  transaction.commit();
-  return result;
+  return detail::claim_or_report(
+      request, [this](const ClaimRequest& r) { return try_claim(r); },
+      [this] { return postgres::Transaction(*connection_); },
+      [this](const std::string& scope, const std::string& key) { return select_record(*connection_, scope, key); });
 }
 
 bool PostgresIdempotencyStore::complete(const std::string& scope, const std::string& key, const std::string& token,

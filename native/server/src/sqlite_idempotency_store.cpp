@@ -3,6 +3,7 @@
 #include <optional>
 #include <utility>
 
+#include "claim_or_report.hpp"
 #include "sqlite_connection.hpp"
 #include "truce/error.hpp"
 #include "truce/json.hpp"
@@ -65,17 +66,10 @@ bool SqliteIdempotencyStore::try_claim(const ClaimRequest& request) {
 
 ClaimResult SqliteIdempotencyStore::claim(ClaimRequest request) {
   std::lock_guard<std::mutex> lock(mutex_);
-  // Most claims are for new keys, and the upsert alone is atomic: one
-  // statement, one transaction.
-  if (try_claim(request)) return {true, std::nullopt};
-  // Something stood in the way: try again inside a write transaction that
-  // also reads it, so the record reported is the one that refused the claim.
-  sqlite::Transaction transaction(*connection_);
-  ClaimResult result;
-  result.claimed = try_claim(request);
-  if (!result.claimed) result.existing = find_locked(request.scope, request.key);
-  transaction.commit();
-  return result;
+  return detail::claim_or_report(
+      request, [this](const ClaimRequest& r) { return try_claim(r); },
+      [this] { return sqlite::Transaction(*connection_); },
+      [this](const std::string& scope, const std::string& key) { return find_locked(scope, key); });
 }
 
 bool SqliteIdempotencyStore::complete(const std::string& scope, const std::string& key, const std::string& token,
