@@ -1,5 +1,10 @@
 #include "sqlite_connection.hpp"
 
+#include <algorithm>
+#include <thread>
+
+#include "sqlite_checkpointer.hpp"
+
 #include "truce/error.hpp"
 #include "truce/json.hpp"
 
@@ -43,7 +48,16 @@ CREATE TABLE IF NOT EXISTS truce_document_versions (
 ) WITHOUT ROWID;
 )sql";
 
-Connection::Connection(const std::string& path, std::chrono::milliseconds busy_timeout) {
+int BusyWait::retry(void* self, int tries) {
+  auto& wait = *static_cast<BusyWait*>(self);
+  const auto now = std::chrono::steady_clock::now();
+  if (tries == 0) wait.since_ = now;
+  if (now - wait.since_ >= wait.timeout_) return 0;  // give up: SQLITE_BUSY
+  std::this_thread::sleep_for(std::chrono::microseconds(50 << std::min(tries, 4)));
+  return 1;
+}
+
+Connection::Connection(const std::string& path, std::chrono::milliseconds busy_timeout) : busy_wait_(busy_timeout) {
   if (sqlite3_open_v2(path.c_str(), &db_, SQLITE_OPEN_READWRITE | SQLITE_OPEN_CREATE | SQLITE_OPEN_FULLMUTEX,
                       nullptr) != SQLITE_OK) {
     const std::string message = db_ ? sqlite3_errmsg(db_) : "out of memory";
@@ -52,10 +66,14 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
     throw Error(Code::StoreUnavailable, "SQLite store: cannot open " + path + ": " + message, {{"store", "sqlite"}});
   }
   try {
-    sqlite3_busy_timeout(db_, static_cast<int>(busy_timeout.count()));
+    busy_wait_.install(db_);
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");  // durable across process crashes; WAL keeps it consistent
     exec(kSchema);
+    // An in-memory database has no WAL to checkpoint.
+    if (sqlite3_db_filename(db_, "main")[0] != '\0') {
+      checkpointer_ = std::make_unique<WalCheckpointer>(path, db_, busy_timeout);
+    }
   } catch (...) {
     sqlite3_close(db_);
     throw;
@@ -63,6 +81,7 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
 }
 
 Connection::~Connection() {
+  checkpointer_.reset();  // first: it holds a hook on db_
   for (const auto& [sql, stmt] : statements_) sqlite3_finalize(stmt);
   sqlite3_close(db_);
 }

@@ -8,12 +8,15 @@
 
 #include <chrono>
 #include <cstdint>
+#include <memory>
 #include <string>
 #include <unordered_map>
 
 #include "truce/idempotency_store.hpp"
 
 namespace truce::sqlite {
+
+class WalCheckpointer;
 
 // STORE_UNAVAILABLE naming what failed and SQLite's own message and code.
 [[noreturn]] void fail(sqlite3* db, const std::string& what);
@@ -22,9 +25,26 @@ namespace truce::sqlite {
 // idempotency record in the same transaction, so both live in one file.
 extern const char* const kSchema;
 
+// Retries a locked database for up to `timeout`. SQLite's own busy timeout
+// sleeps 1, 2, 5, 10, 15 ms… between tries: a write that finds the lock
+// taken for 100 µs (a checkpoint's restart, the other store's commit) lost
+// a millisecond or ten with the store held. Here the tries come every
+// 50 to 800 µs. Used by one thread at a time, like its connection.
+class BusyWait {
+ public:
+  explicit BusyWait(std::chrono::milliseconds timeout) : timeout_(timeout) {}
+  void install(sqlite3* db) { sqlite3_busy_handler(db, &BusyWait::retry, this); }
+
+ private:
+  static int retry(void* self, int tries);
+  std::chrono::milliseconds timeout_;
+  std::chrono::steady_clock::time_point since_;
+};
+
 class Connection {
  public:
-  // Opens (or creates) the file in WAL mode and creates the tables.
+  // Opens (or creates) the file in WAL mode and creates the tables; its WAL
+  // checkpoints then run on a thread of their own (sqlite_checkpointer.hpp).
   Connection(const std::string& path, std::chrono::milliseconds busy_timeout);
   ~Connection();
   Connection(const Connection&) = delete;
@@ -37,7 +57,9 @@ class Connection {
 
  private:
   sqlite3* db_ = nullptr;
+  BusyWait busy_wait_;
   std::unordered_map<const char*, sqlite3_stmt*> statements_;
+  std::unique_ptr<WalCheckpointer> checkpointer_;
 };
 
 // One use of a cached prepared statement: reset and unbound on scope exit.
