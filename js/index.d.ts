@@ -194,6 +194,11 @@ export interface Truce {
 
   /** RFC 9457 application/problem+json for an error. */
   toProblem(error: TruceError, instance?: string): ProblemDocument;
+
+  /** One server document (truce-host's /api/docs/{id}) edited optimistically. */
+  optimisticDocument<T = JsonValue>(options: OptimisticDocumentOptions<T>): OptimisticDocument<T>;
+  /** The default transport: fetch, answers read as text. */
+  fetchTransport(fetchImpl?: typeof fetch): Transport;
 }
 
 export interface ParsedUuid {
@@ -338,3 +343,114 @@ export interface InitOptions {
 }
 
 export function init(options?: InitOptions): Promise<Truce>;
+
+/** What a transport sends: header names as given, body as JSON text. */
+export interface TransportRequest {
+  method: 'GET' | 'PUT' | 'PATCH';
+  url: string;
+  headers: Record<string, string>;
+  body?: string;
+}
+
+/** What a transport answers: header names in lower case. Throw (not a TruceError) when no answer came. */
+export interface TransportAnswer {
+  status: number;
+  headers: Record<string, string>;
+  body: string;
+}
+
+export type Transport = (request: TransportRequest) => Promise<TransportAnswer>;
+
+export type OptimisticStatus = 'idle' | 'saving' | 'conflict' | 'error' | 'offline';
+
+export interface ConfirmedState<T> {
+  doc: T;
+  version: Version;
+  etag: string;
+}
+
+export interface OptimisticConflict<T> {
+  /** The server's latest document and version (read-only in a UI). */
+  latest: T;
+  latestVersion: Version;
+  /** What the user's edit started from, and the user's document. */
+  base: T;
+  mine: T;
+  conflicts: Conflict[];
+  mergeResult: MergeResult<T>;
+}
+
+/** Per conflict path, or one answer for every path; 'discard' drops the pending edits. */
+export type ConflictAnswer = Record<string, Choice> | 'mine' | 'theirs' | 'base' | 'discard';
+
+export interface PersistedQueue {
+  id: string;
+  confirmed: ConfirmedState<JsonValue> | null;
+  base: JsonValue;
+  mutations: { key: string; kind: 'create' | 'patch'; patch: PatchOperation[]; sent: boolean; after?: JsonValue }[];
+}
+
+export interface OptimisticDocumentOptions<T> {
+  id: string;
+  /** Where documents live; default '/api/docs/'. */
+  url?: string;
+  /** Sent as X-Tenant. */
+  tenant?: string;
+  headers?: Record<string, string>;
+  /** Replaces fetch altogether (tests, other servers). */
+  transport?: Transport;
+  /** The fetch the default transport uses (default globalThis.fetch). */
+  fetch?: typeof fetch;
+  /** Used for local rebases and sent as X-Merge-Options for the server's merges. */
+  mergeOptions?: MergeOptions;
+  /** Send after each edit (default true). */
+  autosave?: boolean;
+  /** Resends after a conflict that rebased cleanly (default 10, 20, 40 ms with jitter 0.5, then error). */
+  backoff?: Backoff;
+  /** Pauses between sends that got no answer (default 100 ms doubling to 5 s, the last repeated). */
+  offlineDelays?: number[];
+  onConflict?(conflict: { latest: T; mine: T; base: T; conflicts: Conflict[] }): ConflictAnswer | undefined | Promise<ConflictAnswer | undefined>;
+  /** Keeps the pending queue across reloads (localStorage, IndexedDB…). */
+  persist?: { load(): PersistedQueue | undefined | Promise<PersistedQueue | undefined>; save(state: PersistedQueue): void | Promise<void> };
+  sleep?(ms: number): Promise<void> | void;
+  random?(): number;
+}
+
+export interface OptimisticSnapshot<T> {
+  view: T | null;
+  status: OptimisticStatus;
+  confirmed: ConfirmedState<T> | null;
+  /** Number of pending mutations. */
+  pending: number;
+  conflict: OptimisticConflict<T> | null;
+  error: unknown;
+  /** Set when the last save was merged by the server with someone else's changes. */
+  notice: { type: 'merged'; version: Version } | null;
+}
+
+export interface OptimisticEvent {
+  type: 'edited' | 'saved' | 'merged' | 'rebased' | 'refreshed' | 'restored' | 'resolved' | 'discarded' | 'conflict' | 'status';
+  status?: OptimisticStatus;
+  version?: Version;
+}
+
+export interface OptimisticDocument<T = JsonValue> {
+  readonly id: string;
+  /** confirmed with the pending edits applied: what the user sees. */
+  readonly view: T | null;
+  readonly status: OptimisticStatus;
+  readonly confirmed: ConfirmedState<T> | null;
+  readonly pending: { key: string; kind: 'create' | 'patch'; patch: PatchOperation[] }[];
+  readonly conflict: OptimisticConflict<T> | null;
+  readonly error: unknown;
+  subscribe(listener: (snapshot: OptimisticSnapshot<T>, event: OptimisticEvent) => void): () => void;
+  getSnapshot(): OptimisticSnapshot<T>;
+  load(): Promise<T | null>;
+  refresh(): Promise<T | null>;
+  /** A recipe (mutate the draft or return the next document), a JSON Patch, or a merge patch. */
+  edit(change: ((draft: T) => T | void) | PatchOperation[] | Record<string, JsonValue>): T | null;
+  save(): Promise<void>;
+  resolveConflict(answer: ConflictAnswer): Promise<void>;
+  discard(): void;
+  dispose(): void;
+}

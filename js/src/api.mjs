@@ -3,6 +3,7 @@
 // failures arrive as TruceError instances, never as numbers or aborts.
 import { TruceError } from './errors.mjs';
 import { updateWithRetry } from './retry.mjs';
+import { OptimisticDocument, fetchTransport } from './optimistic.mjs';
 import { canonicalArgument, stringArgument, toWellFormed } from './canonical.mjs';
 
 // Versions past 2^53 - 1 cannot be JS numbers without losing digits: they
@@ -141,6 +142,10 @@ export function createApi(module) {
         },
       };
     },
+
+    // The browser side: one server document edited optimistically (optimistic.mjs).
+    optimisticDocument: (options) => new OptimisticDocument(api, options),
+    fetchTransport,
 
     // Errors
     toProblem: (error, instance) => call('to_problem_json', error.toJSON(), instance ?? null),

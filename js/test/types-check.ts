@@ -1,6 +1,6 @@
 // Compiled by tsc (never run): the public types accept what the docs show and
 // reject what they forbid (each @ts-expect-error must be an error).
-import { init, TruceError, type Truce, type UpdateResult } from 'truce';
+import { init, TruceError, type JsonValue, type Truce, type UpdateResult } from 'truce';
 
 async function usage(): Promise<void> {
   const truce: Truce = await init({ locateFile: (path, prefix) => prefix + path });
@@ -68,5 +68,25 @@ async function usage(): Promise<void> {
   truce.checkVersion({}, 1);
   // @ts-expect-error: mutate must return the document type
   await truce.updateWithRetry<number>('x', { load: () => ({}), mutate: () => 'text', store: () => 1 });
+
+  interface Task { [key: string]: JsonValue; title: string; tags: string[] }
+  const task = truce.optimisticDocument<Task>({
+    id: 'task-1',
+    mergeOptions: { rules: { '/tags': 'set' } },
+    onConflict: ({ latest, conflicts }) => (conflicts.length > 1 || latest.title === '' ? 'discard' : { '/title': 'mine' }),
+  });
+  const stop = task.subscribe((snapshot) => {
+    const status: 'idle' | 'saving' | 'conflict' | 'error' | 'offline' = snapshot.status;
+    void status, snapshot.view?.title;
+  });
+  await task.load();
+  task.edit((draft) => {
+    draft.tags.push('ui');
+  });
+  task.edit([{ op: 'replace', path: '/title', value: 'New' }]);
+  await task.save();
+  stop();
+  // @ts-expect-error: a conflict answer is a choice map or one of the four words
+  await task.resolveConflict('yours');
 }
 void usage;
