@@ -7,7 +7,7 @@ APT_PACKAGES=(
   nlohmann-json3-dev libgtest-dev libgmock-dev libbenchmark-dev
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libsqlite3-dev libpq-dev postgresql wrk
-  emscripten
+  emscripten chromium
 )
 
 log() { printf '\n== %s\n' "$*"; }

@@ -303,3 +303,18 @@ test('bad arguments are TruceErrors', async () => {
   const { document } = await loaded(core, { n: 0 }, 1, []);
   assert.throws(() => document.edit(42), { code: 'INVALID_ARGUMENT' });
 });
+
+test('refresh asks with If-None-Match: 304 keeps the state, 200 with a newer version moves it and rebases pending edits', async () => {
+  const core = await truce();
+  const { document, fake } = await loaded(core, { title: 'a', n: 0 }, 1, [
+    { status: 304, headers: { etag: '"1"' }, body: '' },
+    ok({ title: 'a', n: 5 }, 2),
+  ], { autosave: false });
+  document.edit({ title: 'b' });
+  await document.refresh();
+  assert.equal(fake.requests[1].headers['If-None-Match'], '"1"');
+  assert.equal(document.confirmed.version, 1);
+  await document.refresh();
+  assert.equal(document.confirmed.version, 2);
+  assert.deepEqual(document.view, { title: 'b', n: 5 });
+});
