@@ -4,48 +4,26 @@
 // under TRUCE_TEST_OUTPUT (default: a temporary folder, printed).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdirSync, mkdtempSync, openSync, readFileSync, rmSync } from 'node:fs';
+import { existsSync, mkdirSync, mkdtempSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
+import { repo, startHost } from './host-process.mjs';
 
-const repo = fileURLToPath(new URL('../../', import.meta.url));
-const hostBin = process.env.TRUCE_HOST_BIN ?? path.join(repo, 'build/native/native/truce-host');
 const browserBin = process.env.TRUCE_CHROMIUM ?? '/usr/bin/chromium';
 const output = process.env.TRUCE_TEST_OUTPUT ?? mkdtempSync(path.join(os.tmpdir(), 'truce-e2e-'));
 const screenshots = path.join(output, 'e2e');
 
-async function startHost() {
-  for (const needed of [hostBin, browserBin, path.join(repo, 'js/dist/browser.mjs')]) {
+async function startDemoHost() {
+  for (const needed of [browserBin, path.join(repo, 'js/dist/browser.mjs')]) {
     if (!existsSync(needed)) throw new Error(`${needed} is missing: run the README's test command`);
   }
-  const work = mkdtempSync(path.join(os.tmpdir(), 'truce-e2e-host-'));
-  const log = path.join(work, 'host.log');
-  const child = spawn(hostBin, ['--listen', '127.0.0.1:0', '--store', `sqlite:${path.join(work, 'demo.db')}`,
-    '--static', path.join(repo, 'web-demo'), '--mount', `/truce=${path.join(repo, 'js/dist')}`],
-  { stdio: ['ignore', 'ignore', openSync(log, 'w')] });
-  let url = '';
-  for (let i = 0; i < 200 && !url; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    url = /"url":"([^"]+)"/.exec(readFileSync(log, 'utf8'))?.[1] ?? '';
-  }
-  if (!url) throw new Error(`truce-host did not start: ${readFileSync(log, 'utf8')}`);
-  return {
-    url,
-    async stop() {
-      const exited = new Promise((resolve) => child.once('exit', resolve));
-      child.kill('SIGTERM');
-      await exited;
-      rmSync(work, { recursive: true, force: true });
-    },
-  };
+  return startHost(['--static', path.join(repo, 'web-demo'), '--mount', `/truce=${path.join(repo, 'js/dist')}`]);
 }
 
 test('the web demo in Chromium', async (t) => {
   mkdirSync(screenshots, { recursive: true });
-  const host = await startHost();
+  const host = await startDemoHost();
   t.after(host.stop);
   const browser = await chromium.launch({ executablePath: browserBin, args: ['--no-sandbox', '--headless'] });
   t.after(() => browser.close());

@@ -2,36 +2,8 @@
 // folder) over real HTTP with Node's fetch: the flows the web demo relies on.
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { spawn } from 'node:child_process';
-import { existsSync, mkdtempSync, readFileSync, rmSync, openSync } from 'node:fs';
-import os from 'node:os';
-import path from 'node:path';
-import { fileURLToPath } from 'node:url';
 import { truce } from './helpers.mjs';
-
-const hostBin = process.env.TRUCE_HOST_BIN ??
-  fileURLToPath(new URL('../../build/native/native/truce-host', import.meta.url));
-
-async function startHost() {
-  if (!existsSync(hostBin)) throw new Error(`${hostBin} is missing: build the native preset first`);
-  const work = mkdtempSync(path.join(os.tmpdir(), 'truce-js-host-'));
-  const log = path.join(work, 'host.log');
-  const child = spawn(hostBin, ['--listen', '127.0.0.1:0', '--store', `sqlite:${path.join(work, 'test.db')}`],
-    { stdio: ['ignore', 'ignore', openSync(log, 'w')] });
-  let url = '';
-  for (let i = 0; i < 200 && !url; i += 1) {
-    await new Promise((resolve) => setTimeout(resolve, 25));
-    url = /"url":"([^"]+)"/.exec(readFileSync(log, 'utf8'))?.[1] ?? '';
-  }
-  if (!url) throw new Error(`truce-host did not start: ${readFileSync(log, 'utf8')}`);
-  const stop = async () => {
-    const exited = new Promise((resolve) => child.once('exit', resolve));
-    child.kill('SIGTERM');
-    await exited;
-    rmSync(work, { recursive: true, force: true });
-  };
-  return { api: `${url}/api/docs/`, stop };
-}
+import { startHost } from './host-process.mjs';
 
 async function serverState(api, id) {
   const response = await fetch(api + id);

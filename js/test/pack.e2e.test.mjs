@@ -3,18 +3,17 @@
 // runs in Chromium. Prints the size of the browser bundle (wasm + glue).
 import test from 'node:test';
 import assert from 'node:assert/strict';
-import { execFileSync, spawn } from 'node:child_process';
-import { mkdirSync, mkdtempSync, openSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
+import { execFileSync } from 'node:child_process';
+import { mkdirSync, mkdtempSync, readFileSync, readdirSync, rmSync, statSync, writeFileSync } from 'node:fs';
 import os from 'node:os';
 import path from 'node:path';
 import { gzipSync } from 'node:zlib';
 import { fileURLToPath } from 'node:url';
 import { chromium } from 'playwright-core';
 import { truce } from './helpers.mjs';
+import { startHost } from './host-process.mjs';
 
 const jsDir = fileURLToPath(new URL('../', import.meta.url));
-const repo = path.resolve(jsDir, '..');
-const hostBin = process.env.TRUCE_HOST_BIN ?? path.join(repo, 'build/native/native/truce-host');
 const browserBin = process.env.TRUCE_CHROMIUM ?? '/usr/bin/chromium';
 const run = (command, args, cwd) => execFileSync(command, args, { cwd, encoding: 'utf8', stdio: ['ignore', 'pipe', 'pipe'] });
 
@@ -59,22 +58,14 @@ test('npm pack → install → CommonJS, ESM and a Vite build in Chromium', asyn
     console.log(`browser bundle: ${sizes.map(({ file, bytes, gzipped }) => `${file} ${bytes} B (${gzipped} B gzipped)`).join(', ')}; ` +
       `${(total / 1024).toFixed(1)} KiB gzipped in all`);
 
-    const log = path.join(work, 'host.log');
-    const host = spawn(hostBin, ['--listen', '127.0.0.1:0', '--store', `sqlite:${path.join(work, 'x.db')}`,
-      '--static', path.join(app, 'dist')], { stdio: ['ignore', 'ignore', openSync(log, 'w')] });
-    t.after(() => host.kill('SIGTERM'));
-    let url = '';
-    for (let i = 0; i < 200 && !url; i += 1) {
-      await new Promise((resolve) => setTimeout(resolve, 25));
-      url = /"url":"([^"]+)"/.exec(readFileSync(log, 'utf8'))?.[1] ?? '';
-    }
-    assert.ok(url, readFileSync(log, 'utf8'));
+    const host = await startHost(['--static', path.join(app, 'dist')]);
+    t.after(host.stop);
     const browser = await chromium.launch({ executablePath: browserBin, args: ['--no-sandbox', '--headless'] });
     t.after(() => browser.close());
     const page = await browser.newPage();
     const errors = [];
     page.on('pageerror', (error) => errors.push(error.message));
-    await page.goto(`${url}/index.html`);
+    await page.goto(`${host.url}/index.html`);
     await page.waitForSelector('body[data-result]', { state: 'attached', timeout: 15000 });
     assert.deepEqual(errors, []);
     // The same answer as the Node build gives.
