@@ -133,8 +133,14 @@ export class OptimisticDocument {
     return this.#view;
   }
 
-  /** Reads the server's latest state and carries the pending mutations onto it. */
+  /**
+   * Reads the server's latest state and carries the pending mutations onto
+   * it. While a save is in flight it does nothing: the save's answer brings
+   * the state, and rebasing the mutation in flight would change a request
+   * the server may already have applied.
+   */
   async refresh() {
+    if (this.#pumping) return this.#view;
     // If-None-Match: an unchanged document costs a 304 and no parsing.
     const request = this.#request('GET', undefined, this.#confirmed ? { 'If-None-Match': this.#confirmed.etag } : {});
     const answer = await this.#transport(request);

@@ -318,3 +318,19 @@ test('refresh asks with If-None-Match: 304 keeps the state, 200 with a newer ver
   assert.equal(document.confirmed.version, 2);
   assert.deepEqual(document.view, { title: 'b', n: 5 });
 });
+
+test('refresh while a save is in flight leaves the request alone', async () => {
+  const core = await truce();
+  let answer;
+  const { document, fake } = await loaded(core, { n: 0 }, 1, [() => new Promise((resolve) => { answer = resolve; })]);
+  document.edit({ n: 1 });
+  const saving = document.save();
+  await new Promise((resolve) => setTimeout(resolve, 0));
+  const key = fake.requests[1].headers['Idempotency-Key'];
+  await document.refresh(); // would GET and rebase if it were not in flight
+  assert.equal(fake.requests.length, 2);
+  answer(ok({ n: 1 }, 2));
+  await saving;
+  assert.equal(document.confirmed.version, 2);
+  assert.equal(fake.requests[1].headers['Idempotency-Key'], key);
+});
