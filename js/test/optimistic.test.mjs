@@ -334,3 +334,27 @@ test('refresh while a save is in flight leaves the request alone', async () => {
   assert.equal(document.confirmed.version, 2);
   assert.equal(fake.requests[1].headers['Idempotency-Key'], key);
 });
+
+test('hostile keys from the server stay plain data through edits, rebases and saves', async () => {
+  const core = await truce();
+  const hostile = '{"__proto__":{"polluted":true},"constructor":{"prototype":{"polluted":true}},"title":"a"}';
+  const latest = JSON.parse(hostile.replace('"title":"a"', '"n":1,"title":"a"'));
+  const fake = scripted(
+    { status: 200, headers: { etag: '"1"', 'x-version': '1' }, body: hostile },
+    problem(412, 'PRECONDITION_FAILED', { actual: 2, current: latest }),
+    (request) => ({ status: 200, headers: { etag: '"3"', 'x-version': '3' }, body: JSON.stringify(core.applyPatch(latest, JSON.parse(request.body))) }),
+  );
+  const document = core.optimisticDocument({ id: 't', transport: fake.transport, sleep: () => {} });
+  await document.load();
+  document.edit((draft) => {
+    draft.title = 'b';
+  });
+  await document.save();
+  assert.equal({}.polluted, undefined);
+  assert.equal(Object.prototype.polluted, undefined);
+  assert.equal(document.confirmed.version, 3);
+  assert.ok(Object.hasOwn(document.view, '__proto__'));
+  assert.deepEqual(document.view.__proto__, { polluted: true }); // eslint-disable-line no-proto
+  assert.deepEqual(Object.keys(document.view).sort(), ['__proto__', 'constructor', 'n', 'title']);
+  assert.equal(document.view.title, 'b');
+});
