@@ -1,5 +1,6 @@
 // Merging, diffs and patches, as JSON in / JSON out.
 #include <map>
+#include <string_view>
 
 #include "adapters.hpp"
 #include "boundary.hpp"
@@ -55,10 +56,17 @@ Document rebase_patch(const Document& args) {
 
 std::string merge_texts(const std::string& base, const std::string& mine, const std::string& theirs,
                         const std::string& options_json) {
+  return merge_text_views(base, mine, theirs, options_json);
+}
+
+}  // namespace
+
+std::string merge_text_views(std::string_view base, std::string_view mine, std::string_view theirs,
+                             const std::string& options_json) {
   std::string merged_text;
   std::string envelope = guarded("[]", 0, [&](const Document&) -> Document {
     const MergeOptions options = MergeOptions::from_json(options_json.empty() ? Document() : parse_json(options_json));
-    const auto parse_side = [](const std::string& text, const char* side) {
+    const auto parse_side = [](std::string_view text, const char* side) {
       try {
         return parse_json(text);
       } catch (const Error& error) {
@@ -77,8 +85,6 @@ std::string merge_texts(const std::string& base, const std::string& mine, const 
   });
   return envelope + "\n" + merged_text;
 }
-
-}  // namespace
 
 void add_merge_adapters(std::vector<Adapter>& table) {
   table.insert(table.end(), {

@@ -140,6 +140,15 @@ test('mergeJSON keeps key order and formatting choices of the core', () => {
   assert.throws(() => t.mergeJSON({}, '{}', '{}'), { code: 'INVALID_ARGUMENT' });
 });
 
+test('mergeJSON reads non-ASCII text exactly, refuses a lone surrogate as INVALID_JSON, and stays usable', () => {
+  const result = t.mergeJSON('{"t":"café"}', '{"t":"café ☕ 𝄞"}', '{"t":"café","n":"ñ"}');
+  assert.equal(result.mergedText, '{"t":"café ☕ 𝄞","n":"ñ"}');
+  assert.throws(() => t.mergeJSON('{"t":"\ud800"}', '{}', '{}'), // a lone surrogate in the JS string itself
+    (e) => e.code === 'INVALID_JSON' && e.details.side === 'base');
+  const big = JSON.stringify({ items: Array.from({ length: 20000 }, (_, id) => ({ id, title: `τ${id}` })) });
+  assert.equal(t.mergeJSON(big, big, '{}').mergedText, '{}');
+});
+
 test('hostile keys stay plain data', () => {
   const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
   const result = t.merge({}, hostile, { ok: 1 });
