@@ -28,7 +28,10 @@ install_missing_packages() {
 install_js_dependencies() {
   if [ ! -d js/node_modules ] || [ js/package-lock.json -nt js/node_modules/.package-lock.json ]; then
     log "installing the JS package's dependencies"
-    (cd js && npm ci --no-audit --no-fund --loglevel=error)
+    # `npm install` from the lock, not `npm ci`: the registry this project can
+    # reach lacks rollup's packages for other platforms, so the lock cannot
+    # list them and `npm ci` refuses it as out of sync (docs/decisions.md).
+    (cd js && npm install --no-save --no-audit --no-fund --loglevel=error)
   fi
 }
 
