@@ -32,7 +32,6 @@ function sessionPersist(key) {
 
 export class TaskEditor {
   constructor(root, { truce, id, strings, slot }) {
-    this.truce = truce;
     this.strings = strings;
     this.id = id;
     this.dirty = false;
@@ -169,7 +168,7 @@ export class TaskEditor {
       const editable = typeof item.mine === 'string' && item.mine.includes('\n')
         ? element('textarea', { rows: '3', 'aria-label': `${s.yours}: ${item.path}` })
         : element('input', { type: 'text', 'aria-label': `${s.yours}: ${item.path}` });
-      editable.value = typeof item.mine === 'string' ? item.mine : show(item.mine);
+      editable.value = show(item.mine);
       const radio = (value, label, checked) =>
         element('label', { class: 'choice' }, element('input', { type: 'radio', name, value, checked }), ` ${label}`);
       return {
@@ -198,12 +197,23 @@ export class TaskEditor {
     );
     apply.addEventListener('click', () => {
       const choices = {};
-      rows.forEach(({ item, editable }, index) => {
+      for (const [index, { item, editable }] of rows.entries()) {
         const chosen = this.dialog.querySelector(`input[name="choice-${index}"]:checked`)?.value ?? 'mine';
         if (chosen === 'theirs') choices[item.path] = 'theirs';
-        else if (editable.value === (typeof item.mine === 'string' ? item.mine : show(item.mine))) choices[item.path] = 'mine';
-        else choices[item.path] = { value: typeof item.mine === 'string' ? editable.value : JSON.parse(editable.value) };
-      });
+        else if (editable.value === show(item.mine)) choices[item.path] = 'mine';
+        else if (typeof item.mine === 'string') choices[item.path] = { value: editable.value };
+        else {
+          // A value other than a string is edited as JSON: say so when it is not.
+          try {
+            choices[item.path] = { value: JSON.parse(editable.value) };
+            editable.setCustomValidity('');
+          } catch {
+            editable.setCustomValidity('JSON');
+            editable.reportValidity();
+            return;
+          }
+        }
+      }
       this.dialog.close();
       this.doc.resolveConflict(choices);
     });

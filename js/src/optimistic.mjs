@@ -59,6 +59,11 @@ function versionOf(answer) {
   return Number.isSafeInteger(number) ? number : header;
 }
 
+// The server's state as a 200/201 answer carries it.
+function confirmedFrom(answer) {
+  return { doc: parseBody(answer), version: versionOf(answer), etag: answer.headers.etag };
+}
+
 export class OptimisticDocument {
   #core;
   #id;
@@ -152,7 +157,7 @@ export class OptimisticDocument {
     if (answer.status !== 200) throw answerError(answer, request);
     const version = versionOf(answer);
     if (this.#confirmed === null || Number(version) > Number(this.#confirmed.version)) {
-      this.#confirmed = { doc: parseBody(answer), version, etag: answer.headers.etag };
+      this.#confirmed = confirmedFrom(answer);
     }
     this.#update({ type: 'refreshed' });
     return this.#view;
@@ -265,6 +270,7 @@ export class OptimisticDocument {
   async #pump() {
     let rounds = 0; // sends after a conflict this save
     let failures = 0; // sends without an answer in a row
+    let unavailable = 0; // 502/503/504 answers in a row
     while (!this.#disposed && this.#pending.length > 0 && this.#status !== 'conflict') {
       const mutation = this.#pending[0];
       if (mutation.kind === 'patch' && mutation.before !== this.#confirmed?.doc) {
@@ -278,7 +284,11 @@ export class OptimisticDocument {
       try {
         answer = await this.#transport(request);
       } catch (error) {
-        if (error instanceof TruceError) throw error;
+        // A TruceError is the transport refusing, not a lost answer.
+        if (error instanceof TruceError) {
+          this.#fail(error);
+          break;
+        }
         // No answer: the server may or may not have written. Same request,
         // same key: at worst the server replays what it already did.
         this.#error = error;
@@ -288,16 +298,17 @@ export class OptimisticDocument {
         continue;
       }
       failures = 0;
+      unavailable = RETRYABLE_STATUS.has(answer.status) ? unavailable + 1 : 0;
       const written = answer.status === 200 || answer.status === 201;
       if (this.#pending[0] !== mutation) {
         // Discarded while in flight: what the server wrote is still its state.
-        if (written) this.#confirmed = { doc: parseBody(answer), version: versionOf(answer), etag: answer.headers.etag };
+        if (written) this.#confirmed = confirmedFrom(answer);
         this.#update({ type: 'refreshed' });
         continue;
       }
       const problem = answer.status >= 400 ? parseBody(answer) : null;
       if (written) {
-        this.#confirmed = { doc: parseBody(answer), version: versionOf(answer), etag: answer.headers.etag };
+        this.#confirmed = confirmedFrom(answer);
         this.#pending.shift();
         this.#error = null;
         const merged = answer.headers['x-merged'] === 'true';
@@ -325,8 +336,9 @@ export class OptimisticDocument {
           break;
         }
         await this.#sleep(this.#core.backoffDelay(this.#backoff, rounds, this.#random()));
-      } else if (RETRYABLE_STATUS.has(answer.status) && failures < this.#offlineDelays.length) {
-        await this.#sleep(this.#offlineDelays[0]);
+      } else if (unavailable > 0 && unavailable <= this.#offlineDelays.length) {
+        // The server is there but cannot write now: same request, same key.
+        await this.#sleep(this.#offlineDelays[unavailable - 1]);
       } else {
         this.#fail(answerError(answer, request));
         break;
@@ -379,9 +391,10 @@ export class OptimisticDocument {
         state = mutation.after;
         continue;
       }
-      const carried = this.#core.rebase(mutation.patch, mutation.before, state, this.#mergeOptions ?? undefined);
+      // Conflicts are listed in every mode; 'mine' only decides what the view shows meanwhile.
+      const carried = this.#core.rebase(mutation.patch, mutation.before, state, { ...this.#mergeOptions, onConflict: 'mine' });
       if (!carried.clean) {
-        state = this.#core.rebase(mutation.patch, mutation.before, state, { ...this.#mergeOptions, onConflict: 'mine' }).merged;
+        state = carried.merged;
         continue;
       }
       if (mutation.sent) {

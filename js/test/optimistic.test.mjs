@@ -29,9 +29,9 @@ function scripted(...answers) {
   return { transport, requests, left: () => answers.length };
 }
 
-const noSleep = [];
+const slept = [];
 const recordSleep = (ms) => {
-  noSleep.push(ms);
+  slept.push(ms);
 };
 
 async function loaded(core, doc, version, transportAnswers, options = {}) {
@@ -103,7 +103,7 @@ test('a merge done by the server (X-Merged) shows the merged document and a noti
 
 test('a 412 carrying the latest state is rebased and resent on it with a new key, after 10 ms', async () => {
   const core = await truce();
-  noSleep.length = 0;
+  slept.length = 0;
   const { document, fake } = await loaded(core, { title: 'a', status: 'todo' }, 1, [
     problem(412, 'PRECONDITION_FAILED', { actual: 4, current: { title: 'a', status: 'done' } }, { etag: '"4"' }),
     ok({ title: 'b', status: 'done' }, 5),
@@ -116,20 +116,20 @@ test('a 412 carrying the latest state is rebased and resent on it with a new key
   assert.equal(second.headers['If-Match'], '"4"');
   assert.notEqual(second.headers['Idempotency-Key'], first.headers['Idempotency-Key']);
   assert.deepEqual(second.json, [{ op: 'replace', path: '/title', value: 'b' }]);
-  assert.deepEqual(noSleep, [10]);
+  assert.deepEqual(slept, [10]);
   assert.deepEqual(document.view, { title: 'b', status: 'done' });
   assert.equal(document.status, 'idle');
 });
 
 test('after three clean rebases that are still refused, the status is error', async () => {
   const core = await truce();
-  noSleep.length = 0;
+  slept.length = 0;
   const stale = (v) => problem(412, 'PRECONDITION_FAILED', { actual: v, current: { title: 'a', v } });
   const { document, fake } = await loaded(core, { title: 'a' }, 1, [stale(2), stale(3), stale(4), stale(5)]);
   document.edit({ title: 'b' });
   await document.save();
   assert.equal(fake.requests.length, 5);
-  assert.deepEqual(noSleep, [10, 20, 40]);
+  assert.deepEqual(slept, [10, 20, 40]);
   assert.equal(document.status, 'error');
   assert.equal(document.error.code, 'VERSION_CONFLICT');
   assert.equal(document.pending.length, 1); // kept: the user may still discard or retry
@@ -202,7 +202,7 @@ test('discard drops pending edits, shows the server state and sends nothing', as
 
 test('no answer: the same request is sent again under the same key while the status is offline', async () => {
   const core = await truce();
-  noSleep.length = 0;
+  slept.length = 0;
   const statuses = [];
   const { document, fake } = await loaded(core, { n: 0 }, 1, [
     () => {
@@ -220,7 +220,7 @@ test('no answer: the same request is sent again under the same key while the sta
   assert.equal(sends.length, 3);
   assert.ok(sends.every((r) => r.headers['Idempotency-Key'] === sends[0].headers['Idempotency-Key']));
   assert.ok(sends.every((r) => r.body === sends[0].body && r.headers['If-Match'] === '"1"'));
-  assert.deepEqual(noSleep, [100, 200]);
+  assert.deepEqual(slept, [100, 200]);
   assert.ok(statuses.includes('offline'));
   assert.equal(document.status, 'idle');
   assert.equal(document.confirmed.version, 2);
@@ -228,14 +228,14 @@ test('no answer: the same request is sent again under the same key while the sta
 
 test('a duplicate still in flight elsewhere (409 with Retry-After) is waited for and sent again unchanged', async () => {
   const core = await truce();
-  noSleep.length = 0;
+  slept.length = 0;
   const { document, fake } = await loaded(core, { n: 0 }, 1, [
     problem(409, 'IDEMPOTENCY_IN_FLIGHT', {}, { 'retry-after': '1' }),
     ok({ n: 1 }, 2),
   ]);
   document.edit({ n: 1 });
   await document.save();
-  assert.deepEqual(noSleep, [1000]);
+  assert.deepEqual(slept, [1000]);
   assert.equal(fake.requests[2].headers['Idempotency-Key'], fake.requests[1].headers['Idempotency-Key']);
   assert.equal(document.confirmed.version, 2);
 });
@@ -357,4 +357,37 @@ test('hostile keys from the server stay plain data through edits, rebases and sa
   assert.deepEqual(document.view.__proto__, { polluted: true }); // eslint-disable-line no-proto
   assert.deepEqual(Object.keys(document.view).sort(), ['__proto__', 'constructor', 'n', 'title']);
   assert.equal(document.view.title, 'b');
+});
+
+test('a server that cannot write now (503) gets the same request again, then the status is error', async () => {
+  const core = await truce();
+  slept.length = 0;
+  const unavailable = problem(503, 'STORE_UNAVAILABLE');
+  const { document, fake } = await loaded(core, { n: 0 }, 1, [unavailable, unavailable, ok({ n: 1 }, 2)], { offlineDelays: [5, 7] });
+  document.edit({ n: 1 });
+  await document.save();
+  assert.deepEqual(slept, [5, 7]);
+  assert.equal(new Set(fake.requests.slice(1).map((r) => r.headers['Idempotency-Key'])).size, 1);
+  assert.equal(document.confirmed.version, 2);
+
+  const down = await loaded(core, { n: 0 }, 1, [unavailable, unavailable, unavailable], { offlineDelays: [5, 7] });
+  down.document.edit({ n: 1 });
+  await down.document.save();
+  assert.equal(down.fake.requests.length, 4); // the first send and two more, then it stops
+  assert.equal(down.document.status, 'error');
+  assert.equal(down.document.error.code, 'STORE_UNAVAILABLE');
+});
+
+test('a transport that throws a TruceError is status error, not an unsettled save', async () => {
+  const core = await truce();
+  const { document } = await loaded(core, { n: 0 }, 1, [
+    () => {
+      throw new core.TruceError('INVALID_ARGUMENT', 'refused by the transport');
+    },
+  ]);
+  document.edit({ n: 1 });
+  await document.save();
+  assert.equal(document.status, 'error');
+  assert.equal(document.error.message, 'refused by the transport');
+  assert.equal(document.pending.length, 1);
 });
