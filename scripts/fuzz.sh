@@ -10,7 +10,7 @@ cd "$(dirname "$0")/.."
 seconds=${1:-60}
 shift || true
 harnesses=("$@")
-[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_merge fuzz_patch fuzz_headers)
+[ ${#harnesses[@]} -gt 0 ] || harnesses=(fuzz_json fuzz_merge fuzz_patch fuzz_headers fuzz_host)
 
 cmake --preset fuzz >/dev/null
 cmake --build --preset fuzz

@@ -7,7 +7,10 @@
 namespace truce {
 namespace {
 
-[[noreturn]] void invalid(const std::string& what) {
+// The rejected value is quoted as JSON; it may come from a header holding any
+// bytes, so invalid UTF-8 is quoted as U+FFFD instead of failing the quote.
+[[noreturn]] void invalid(const Document& wire) {
+  const std::string what = wire.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
   throw Error(Code::InvalidVersion, "Invalid version: " + what, {{"value", what}});
 }
 
@@ -18,25 +21,25 @@ std::string describe(std::optional<Version> actual) {
 }  // namespace
 
 Expected Expected::exact(Version revision) {
-  if (revision < 0) invalid(std::to_string(revision));
+  if (revision < 0) invalid(Document(revision));
   return Expected(Kind::Exact, revision);
 }
 
 Version version_from_json(const Document& wire) {
   if (wire.is_number_unsigned()) {
     const auto value = wire.get<std::uint64_t>();
-    if (value > static_cast<std::uint64_t>(std::numeric_limits<Version>::max())) invalid(wire.dump());
+    if (value > static_cast<std::uint64_t>(std::numeric_limits<Version>::max())) invalid(wire);
     return static_cast<Version>(value);
   }
   if (wire.is_number_integer()) {
     const auto value = wire.get<std::int64_t>();
-    if (value < 0) invalid(wire.dump());
+    if (value < 0) invalid(wire);
     return value;
   }
   if (wire.is_string()) {
     if (const auto value = detail::parse_version_digits(wire.get_ref<const std::string&>())) return *value;
   }
-  invalid(wire.dump());
+  invalid(wire);
 }
 
 Expected Expected::from_json(const Document& wire) {
@@ -110,7 +113,7 @@ std::optional<Error> check_version(const Expected& expected, std::optional<Versi
 
 Version next_version(std::optional<Version> current) {
   if (!current) return 1;
-  if (*current < 0) invalid(std::to_string(*current));
+  if (*current < 0) invalid(Document(*current));
   if (*current == std::numeric_limits<Version>::max()) {
     throw Error(Code::LimitExceeded, "Version " + std::to_string(*current) + " is the last representable version",
                 {{"limit", "version"}, {"max", std::numeric_limits<Version>::max()}});

@@ -72,6 +72,18 @@ TEST(Expected, HeaderForm) {
   EXPECT_TRUCE_ERROR(Expected::parse("-5"), Code::InvalidVersion);
 }
 
+// An X-Expected-Version header may hold any bytes (found by fuzz_host: the
+// quote of the bad value used to throw nlohmann's invalid-UTF-8 error, a 500).
+TEST(Expected, HeaderWithInvalidUtf8IsAnInvalidVersion) {
+  try {
+    Expected::parse("no_\xfestream");
+    FAIL() << "parsed";
+  } catch (const Error& error) {
+    EXPECT_EQ(error.code(), Code::InvalidVersion);
+    EXPECT_EQ(error.details()["value"], "\"no_\xEF\xBF\xBDstream\"");  // U+FFFD in the quote
+  }
+}
+
 TEST(Expected, PrintsItsWireAndMessageForms) {
   EXPECT_EQ(Expected::no_stream().to_json(), -1);
   EXPECT_EQ(Expected::exact(5).to_json(), 5);
