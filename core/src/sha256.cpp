@@ -50,7 +50,7 @@ void Sha256::reset() noexcept {
 // §6.2.2, with the message schedule computed in place over 16 words.
 void Sha256::compress(const std::uint8_t* block) noexcept {
   std::uint32_t w[16];
-  for (int t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
+  for (std::size_t t = 0; t < 16; ++t) w[t] = load_be32(block + 4 * t);
   std::uint32_t a = state_[0], b = state_[1], c = state_[2], d = state_[3];
   std::uint32_t e = state_[4], f = state_[5], g = state_[6], h = state_[7];
   for (int t = 0; t < 64; ++t) {
@@ -120,7 +120,7 @@ Sha256::Digest Sha256::finish() noexcept {
   for (int i = 0; i < 8; ++i) block_[56 + i] = static_cast<std::uint8_t>(bits >> (56 - 8 * i));
   compress(block_.data());
   Digest digest;
-  for (int i = 0; i < 8; ++i) store_be32(state_[i], digest.data() + 4 * i);
+  for (std::size_t i = 0; i < 8; ++i) store_be32(state_[i], digest.data() + 4 * i);
   reset();
   return digest;
 }

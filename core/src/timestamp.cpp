@@ -148,7 +148,7 @@ class TimestampReader {
     const int hours = number(2, 0, 23);
     int minutes = 0;
     if (accept(':') || next_is_digit()) minutes = number(2, 0, 59);
-    const std::int64_t seconds = hours * 3600 + minutes * 60;
+    const std::int64_t seconds = std::int64_t{hours} * 3600 + std::int64_t{minutes} * 60;
     return designator == '-' ? -seconds : seconds;
   }
 
@@ -189,8 +189,8 @@ Instant parse_timestamp(std::string_view text) {
   const std::int64_t offset_seconds = in.zone_offset_seconds();
   in.expect_end();
 
-  const std::int64_t local_seconds =
-      days_from_civil(year, month, day) * kSecondsPerDay + hour * 3600 + minute * 60 + second;
+  const std::int64_t local_seconds = days_from_civil(year, month, day) * kSecondsPerDay + std::int64_t{hour} * 3600 +
+                                     std::int64_t{minute} * 60 + second;
   return Instant{(local_seconds - offset_seconds) * kMicrosPerSecond + fraction};
 }
 

@@ -18,7 +18,7 @@ std::size_t mix(std::size_t h) noexcept {
 
 }  // namespace
 
-std::size_t value_hash(const Document& value) noexcept {
+std::size_t value_hash(const Document& value) noexcept {  // NOLINT(bugprone-exception-escape): see the header
   switch (value.type()) {
     case Document::value_t::null:
       return 0x6e756c6c;

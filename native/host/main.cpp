@@ -261,7 +261,8 @@ int main(int argc, char** argv) {
   const bool served = server.listen_after_bind();
   // A stop() from anywhere but the signal thread would leave it waiting: wake it.
   if (signal_thread.joinable()) {
-    pthread_kill(signal_thread.native_handle(), SIGTERM);
+    // Every thread blocks SIGTERM, so this only ends the signal thread's sigwait.
+    pthread_kill(signal_thread.native_handle(), SIGTERM);  // NOLINT(bugprone-bad-signal-to-kill-thread)
     signal_thread.join();
   }
   log_line({{"event", "stopped"}});

@@ -52,8 +52,8 @@ std::string Metrics::prometheus(const LockMetrics& locks) const {
     std::lock_guard<std::mutex> lock(mutex_);
     for (const auto& [labels, count] : requests_) {
       const auto& [route, method, status] = labels;
-      out += "truce_http_requests_total{route=\"" + route + "\",method=\"" + method + "\",status=\"" +
-             std::to_string(status) + "\"} " + std::to_string(count) + '\n';
+      out.append("truce_http_requests_total{route=\"").append(route).append("\",method=\"").append(method);
+      out.append("\",status=\"").append(std::to_string(status)).append("\"} ").append(std::to_string(count)) += '\n';
     }
   }
   counter(out, "truce_version_conflicts_total", "Writes refused because the document had moved on (412, 409).",

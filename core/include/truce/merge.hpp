@@ -56,6 +56,9 @@ struct MergeOptions {
   static MergeOptions from_json(const Document& wire);
 };
 
+// (bugprone-exception-escape: only inside Document's implicit noexcept moves
+// and destructor, where nlohmann may allocate its teardown stack.)
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct Conflict {
   enum class Kind {
     BothModified,  // both sides changed the value differently
@@ -96,6 +99,9 @@ struct MergeStats {
   std::size_t sequence_arrays = 0;
 };
 
+// (bugprone-exception-escape: only inside Document's implicit noexcept moves
+// and destructor, where nlohmann may allocate its teardown stack.)
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct MergeResult {
   Document merged;
   std::vector<Conflict> conflicts;
@@ -119,6 +125,9 @@ MergeResult merge(const Document& base, const Document& mine, const Document& th
 MergeResult merge(Document&& base, Document&& mine, Document&& theirs, const MergeOptions& options = {});
 
 // A decision for one conflict: a side, or a value of the caller's own.
+// (bugprone-exception-escape: only inside Document's implicit noexcept moves
+// and destructor, where nlohmann may allocate its teardown stack.)
+// NOLINTNEXTLINE(bugprone-exception-escape)
 struct Choice {
   enum class Side { Mine, Theirs, Base, Value };
   Side side = Side::Theirs;
