@@ -66,11 +66,8 @@ class Parser {
       switch (*p_) {
         case '{':
         case '[': {
-          if (open.size() >= limits_.max_depth) {
-            throw Error(Code::LimitExceeded,
-                        "JSON nesting is deeper than the limit of " + std::to_string(limits_.max_depth),
-                        {{"limit", "depth"}, {"max", limits_.max_depth}, {"offset", offset()}});
-          }
+          if (open.size() >= limits_.max_depth)
+            limit_exceeded("depth", limits_.max_depth, offset(), "JSON nesting is deeper than");
           const bool object = *p_ == '{';
           ++p_;
           skip_space();
@@ -84,7 +81,7 @@ class Parser {
           continue;  // to the first member's value
         }
         case '"':
-          read_string(*values.emplace_back(Document::value_t::string).get_ptr<std::string*>());
+          read_string(*values.emplace_back(Document::value_t::string).get_ptr<std::string*>(), string_limit());
           break;
         case 't':
           literal("true");
@@ -107,6 +104,13 @@ class Parser {
         const Frame frame = open.back();
         skip_space();
         if (p_ < end_ && *p_ == ',') {
+          // Checked as each member starts, so the scratch stack never holds more than the limit.
+          const std::size_t members = values.size() - frame.first_value;
+          if (frame.object ? members >= limits_.max_object_members : members >= limits_.max_array_items) {
+            limit_exceeded(frame.object ? "object_members" : "array_items",
+                           frame.object ? limits_.max_object_members : limits_.max_array_items, offset(),
+                           frame.object ? "JSON object has more members than" : "JSON array has more items than");
+          }
           ++p_;
           if (frame.object) read_key(keys);
           more = true;
@@ -129,6 +133,12 @@ class Parser {
 
  private:
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
+
+  [[noreturn]] static void limit_exceeded(const char* limit, std::size_t max, std::size_t at, const char* what) {
+    throw Error(Code::LimitExceeded,
+                std::string(what) + " the limit of " + std::to_string(max) + " (at byte " + std::to_string(at) + ")",
+                {{"limit", limit}, {"max", max}, {"offset", at}});
+  }
 
   [[noreturn]] void fail(const std::string& what) const {
     throw Error(Code::InvalidJson, "invalid JSON at byte " + std::to_string(offset()) + ": " + what,
@@ -157,11 +167,13 @@ class Parser {
     const char* first = p_ + 1;
     const char* run = skip_plain(first, end_);
     if (run < end_ && *run == '"') {
-      keys.push_back({false, static_cast<std::size_t>(first - begin_), static_cast<std::size_t>(run - first)});
+      const auto size = static_cast<std::size_t>(run - first);
+      if (size > limits_.max_key_bytes) key_limit().exceeded(offset());
+      keys.push_back({false, static_cast<std::size_t>(first - begin_), size});
       p_ = run + 1;
     } else {
       const std::size_t offset = decoded_keys_.size();
-      read_string(decoded_keys_);
+      read_string(decoded_keys_, key_limit());
       keys.push_back({true, offset, decoded_keys_.size() - offset});
     }
     skip_space();
@@ -200,8 +212,25 @@ class Parser {
     }
   }
 
-  // p_ at the opening quote; leaves p_ after the closing one.
-  void read_string(std::string& out) {
+  struct StringLimit {
+    const char* name;
+    std::size_t max;
+    const char* what;
+    [[noreturn]] void exceeded(std::size_t at) const { limit_exceeded(name, max, at, what); }
+  };
+  StringLimit string_limit() const {
+    return {"string_bytes", limits_.max_string_bytes, "JSON string is longer (in UTF-8 bytes) than"};
+  }
+  StringLimit key_limit() const {
+    return {"key_bytes", limits_.max_key_bytes, "JSON member name is longer (in UTF-8 bytes) than"};
+  }
+
+  // p_ at the opening quote; leaves p_ after the closing one. Appends at most
+  // limit.max decoded bytes (checked once, at the end: the text itself is
+  // already within max_bytes, so no allocation can run away before it).
+  void read_string(std::string& out, const StringLimit& limit) {
+    const std::size_t quote = offset();
+    const std::size_t initial = out.size();
     ++p_;
     for (;;) {
       const char* run = skip_plain(p_, end_);
@@ -211,6 +240,7 @@ class Parser {
       const auto c = static_cast<unsigned char>(*p_);
       if (c == '"') {
         ++p_;
+        if (out.size() - initial > limit.max) limit.exceeded(quote);
         return;
       }
       if (c == '\\') {
