@@ -148,7 +148,7 @@ export interface Truce {
   /** Three-way merge of plain values: base is what the user started from, mine their copy, theirs the latest. */
   merge<T = JsonValue>(base: JsonValue, mine: JsonValue, theirs: JsonValue, options?: MergeOptions): MergeResult<T>;
   /** The same from wire text (faster for large documents; key order kept exactly). */
-  mergeJSON(baseText: string, mineText: string, theirsText: string, options?: MergeOptions): MergeTextResult;
+  mergeJSON(baseText: string, mineText: string, theirsText: string, options?: MergeJSONOptions): MergeTextResult;
   /** Applies per-path choices to a merge result and returns the final document. */
   resolve<T = JsonValue>(result: Pick<MergeResult, 'merged' | 'conflicts'>, choices: Record<string, Choice>): T;
   /** The user's patch against base, carried onto latest. */
@@ -194,6 +194,11 @@ export interface Truce {
 
   /** RFC 9457 application/problem+json for an error. */
   toProblem(error: TruceError, instance?: string): ProblemDocument;
+
+  /** The parse limits calls work under unless mergeJSON is given its own (docs/limits.md). */
+  readonly limits: Readonly<ParseLimits>;
+  /** The module's memory size (it grows, never shrinks) and the bytes malloc holds now. */
+  memoryUsage(): MemoryUsage;
 
   /** One server document (truce-host's /api/docs/{id}) edited optimistically. */
   optimisticDocument<T = JsonValue>(options: OptimisticDocumentOptions<T>): OptimisticDocument<T>;
@@ -272,6 +277,34 @@ export interface MergeOptions {
   rules?: Record<string, Rule>;
   /** Deepest nesting accepted (default 1000). */
   maxDepth?: number;
+}
+
+/** Limits on JSON text; past one, LIMIT_EXCEEDED with details {limit, max, offset}. */
+export interface ParseLimits {
+  /** Nesting of arrays and objects (default 1000). */
+  maxDepth: number;
+  /** UTF-8 bytes of one text (default 64 MiB). */
+  maxBytes: number;
+  /** UTF-8 bytes of one decoded string value (default 16 MiB). */
+  maxStringBytes: number;
+  /** UTF-8 bytes of one decoded member name (default 64 KiB). */
+  maxKeyBytes: number;
+  /** Items of one array (default 1,000,000). */
+  maxArrayItems: number;
+  /** Members of one object, repeated names included (default 1,000,000). */
+  maxObjectMembers: number;
+}
+
+export interface MergeJSONOptions extends MergeOptions {
+  /** Parse limits for the three texts; those not given keep their defaults. */
+  limits?: Partial<ParseLimits>;
+}
+
+export interface MemoryUsage {
+  /** Size of the module's WebAssembly memory, in bytes. */
+  heapBytes: number;
+  /** Bytes malloc has handed out and not had back. */
+  inUseBytes: number;
 }
 
 export type ConflictKind =

@@ -59,4 +59,9 @@ std::uintptr_t merge_json_in_memory(std::uintptr_t base, std::size_t base_size, 
 std::uintptr_t call_adapter_in_memory(const std::string& name, std::uintptr_t args_json, std::size_t size);
 void release_text_in_memory();
 
+// Bytes malloc has handed out and not had back (mallinfo): how a
+// test sees that calls leave nothing behind, and how an app can watch the
+// module's heap, which a WebAssembly memory never gives back to the system.
+std::size_t heap_bytes_in_use();
+
 }  // namespace truce::wasm

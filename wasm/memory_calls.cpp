@@ -1,6 +1,10 @@
+#include <malloc.h>
+
+#include <new>
 #include <utility>
 
 #include "adapters.hpp"
+#include "boundary.hpp"
 
 namespace truce::wasm {
 namespace {
@@ -29,7 +33,20 @@ std::uintptr_t merge_json_in_memory(std::uintptr_t base, std::size_t base_size, 
 }
 
 std::uintptr_t call_adapter_in_memory(const std::string& name, std::uintptr_t args_json, std::size_t size) {
-  return hand_out(call_adapter(name, std::string(view(args_json, size))));
+  try {
+    return hand_out(call_adapter(name, std::string(view(args_json, size))));
+  } catch (const std::bad_alloc&) {  // the copy of the arguments did not fit
+    return hand_out(error_envelope_for_current_exception());
+  }
+}
+
+std::size_t heap_bytes_in_use() {
+#if defined(__GLIBC__) && (__GLIBC__ > 2 || (__GLIBC__ == 2 && __GLIBC_MINOR__ >= 33))
+  const struct mallinfo2 info = mallinfo2();
+  return info.uordblks + info.hblkhd;  // blocks in the arenas, and those mmapped on their own
+#else
+  return static_cast<std::size_t>(mallinfo().uordblks);
+#endif
 }
 
 void release_text_in_memory() {

@@ -1,9 +1,11 @@
 // Merging, diffs and patches, as JSON in / JSON out.
 #include <map>
+#include <new>
 #include <string_view>
 
 #include "adapters.hpp"
 #include "boundary.hpp"
+#include "parse_limits.hpp"
 #include "truce/diff.hpp"
 #include "truce/error.hpp"
 #include "truce/json.hpp"
@@ -54,6 +56,8 @@ Document rebase_patch(const Document& args) {
   return out;
 }
 
+Document parse_limits_value(const Document& args) { return parse_limits_to_json(parse_limits_from_json(args[0])); }
+
 std::string merge_texts(const std::string& base, const std::string& mine, const std::string& theirs,
                         const std::string& options_json) {
   return merge_text_views(base, mine, theirs, options_json);
@@ -65,10 +69,17 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
                              const std::string& options_json) {
   std::string merged_text;
   std::string envelope = guarded("[]", 0, [&](const Document&) -> Document {
-    const MergeOptions options = MergeOptions::from_json(options_json.empty() ? Document() : parse_json(options_json));
-    const auto parse_side = [](std::string_view text, const char* side) {
+    // `limits` is the texts' business, not the merge's: taken out before the merge options are read.
+    Document wire = options_json.empty() ? Document() : parse_json(options_json);
+    ParseLimits limits;
+    if (wire.is_object() && wire.contains("limits")) {
+      limits = parse_limits_from_json(wire["limits"]);
+      wire.erase("limits");
+    }
+    const MergeOptions options = MergeOptions::from_json(wire);
+    const auto parse_side = [&limits](std::string_view text, const char* side) {
       try {
-        return parse_json(text);
+        return parse_json(text, limits);
       } catch (const Error& error) {
         Document details = error.details();
         details["side"] = side;
@@ -83,7 +94,14 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
     meta.erase("merged");
     return meta;
   });
-  return envelope + "\n" + merged_text;
+  try {
+    envelope.reserve(envelope.size() + 1 + merged_text.size());
+    envelope += '\n';
+    envelope += merged_text;
+    return envelope;
+  } catch (const std::bad_alloc&) {  // no room left for the answer itself
+    return error_envelope_for_current_exception() + "\n";
+  }
 }
 
 void add_merge_adapters(std::vector<Adapter>& table) {
@@ -95,6 +113,7 @@ void add_merge_adapters(std::vector<Adapter>& table) {
                                 {"create_merge_patch", &adapt<create_merge_patch_value, 2>},
                                 {"apply_merge_patch", &adapt<apply_merge_patch_value, 2>},
                                 {"rebase", &adapt<rebase_patch, 3>},
+                                {"parse_limits", &adapt<parse_limits_value, 1>},
                             });
 }
 

@@ -4,7 +4,8 @@
 import { TruceError } from './errors.mjs';
 import { updateWithRetry } from './retry.mjs';
 import { OptimisticDocument, fetchTransport } from './optimistic.mjs';
-import { canonicalArgument, stringArgument, toWellFormed } from './canonical.mjs';
+import { canonicalArgument, stringArgument } from './canonical.mjs';
+import { loneSurrogateAt, toWellFormed } from './utf8.mjs';
 
 // Versions past 2^53 - 1 cannot be JS numbers without losing digits: they
 // travel as decimal strings (or are given as BigInt) and come back as strings.
@@ -29,27 +30,46 @@ function requireText(value, name) {
   return value;
 }
 
-// String.prototype.isWellFormed is Node 20 / Chrome 111; older engines take
-// the embind path.
-const isWellFormed = (text) => typeof text.isWellFormed === 'function' && text.isWellFormed();
-
 function errorValue(wire) {
   return wire === null ? null : TruceError.from(wire);
+}
+
+const sidePrefix = (side) => (side ? `${side}: ` : '');
+const withSide = (details, side) => (side ? { ...details, side } : details);
+
+// The core's refusal of a text past maxBytes. `actual` is known once the
+// text is encoded; a text refused on its UTF-16 length alone never is.
+function tooLarge(maxBytes, side, actual) {
+  const size = actual === undefined ? 'longer than the limit' : `${actual} bytes`;
+  const message = `${sidePrefix(side)}JSON text is ${size}, the limit is ${maxBytes}`;
+  const details = actual === undefined ? { limit: 'bytes', max: maxBytes } : { limit: 'bytes', max: maxBytes, actual };
+  return new TruceError('LIMIT_EXCEEDED', message, withSide(details, side), 413);
+}
+
+// A failure of the module itself (a trap, an exception no C++ handler took)
+// still reaches the caller as a TruceError.
+function moduleFailure(error) {
+  if (error instanceof TruceError) return error;
+  const message = `The WebAssembly module failed: ${error?.message ?? error}`;
+  return new TruceError('INTERNAL', message, {}, 500);
 }
 
 export function createApi(module) {
   // Long texts go in through the module's memory (TextEncoder and one copy)
   // and come back the same way (TextDecoder): embind's std::string
   // conversion runs a JS loop per byte each way (95 ms in for a 9 MB text,
-  // against 3). Short texts keep embind's path (no malloc), and so does a
-  // text with a lone surrogate, whose bytes the parser refuses as invalid
-  // UTF-8, as it always has.
+  // against 3). Short texts keep embind's path (no malloc). A text with a
+  // lone surrogate takes neither: checkText refuses it first.
+  const limits = Object.freeze(JSON.parse(module.parse_limits('[null]')).ok);
   const encoder = new TextEncoder();
   const IN_MEMORY_FROM = 4096; // UTF-16 units
-  const withTextsInMemory = (texts, run) => {
+  const withTextsInMemory = (texts, maxBytes, sides, run) => {
     const bytes = texts.map((text) => encoder.encode(text));
+    bytes.forEach((b, i) => {
+      if (b.length > maxBytes) throw tooLarge(maxBytes, sides[i], b.length);
+    });
     const at = module._malloc(Math.max(1, bytes.reduce((sum, b) => sum + b.length, 0)));
-    if (!at) throw new TruceError('LIMIT_EXCEEDED', 'Not enough WebAssembly memory for the arguments', { limit: 'memory' }, 413);
+    if (!at) throw new TruceError('OUT_OF_MEMORY', 'Not enough WebAssembly memory for the arguments', {}, 503);
     try {
       const ranges = [];
       let next = at;
@@ -75,18 +95,47 @@ export function createApi(module) {
       module.release_text_in_memory();
     }
   };
-  const inMemory = (texts) => texts.some((text) => text.length >= IN_MEMORY_FROM) && texts.every(isWellFormed);
+  const inMemory = (texts) => texts.some((text) => text.length >= IN_MEMORY_FROM);
+  const invoke = (run) => {
+    try {
+      return run();
+    } catch (error) {
+      throw moduleFailure(error);
+    }
+  };
 
-  // Arguments already written as one JSON array text.
+  // Refused before a text is encoded or copied into the module, with the
+  // core's codes: past maxBytes (a string's UTF-16 length is a lower bound of
+  // its UTF-8 size, so a 100 MB text costs nothing to refuse), or holding a
+  // lone surrogate, INVALID_JSON at the byte where the core would stop.
+  const checkText = (text, maxBytes, side) => {
+    if (text.length > maxBytes) throw tooLarge(maxBytes, side);
+    const at = loneSurrogateAt(text);
+    if (at >= 0) {
+      const offset = encoder.encode(text.slice(0, at)).length;
+      const unit = text.charCodeAt(at).toString(16).toUpperCase();
+      const message = `${sidePrefix(side)}invalid JSON at byte ${offset}: lone surrogate U+${unit} has no UTF-8 form`;
+      throw new TruceError('INVALID_JSON', message, withSide({ offset }, side), 400);
+    }
+  };
+
+  // Arguments already written as one JSON array text (JSON.stringify's or
+  // canonical.mjs's: never a lone surrogate), parsed under the default limits.
   const callText = (name, argsText) => {
-    const out = inMemory([argsText])
-      ? withTextsInMemory([argsText], ([at, size]) => answerText(module.call_in_memory(name, at, size)))
-      : module[name](argsText);
+    if (argsText.length > limits.maxBytes) throw tooLarge(limits.maxBytes);
+    const out = invoke(() =>
+      inMemory([argsText])
+        ? withTextsInMemory([argsText], limits.maxBytes, [undefined], ([at, size]) =>
+            answerText(module.call_in_memory(name, at, size)),
+          )
+        : module[name](argsText),
+    );
     const envelope = JSON.parse(out);
     if (envelope.error) throw TruceError.from(envelope.error);
     return envelope.ok;
   };
   const call = (name, ...args) => callText(name, JSON.stringify(args));
+  const SIDES = ['base', 'mine', 'theirs'];
 
   const api = {
     TruceError,
@@ -125,10 +174,16 @@ export function createApi(module) {
     // The same merge from and to wire text: no JS objects built, key order kept exactly.
     mergeJSON: (baseText, mineText, theirsText, options) => {
       const texts = [requireText(baseText, 'baseText'), requireText(mineText, 'mineText'), requireText(theirsText, 'theirsText')];
+      const { maxBytes } = options?.limits ? call('parse_limits', options.limits) : limits;
+      texts.forEach((text, i) => checkText(text, maxBytes, SIDES[i]));
       const optionsText = options === undefined || options === null ? '' : JSON.stringify(options);
-      const out = inMemory(texts)
-        ? withTextsInMemory(texts, (ranges) => answerText(module.merge_json_in_memory(...ranges, optionsText)))
-        : module.merge_json(...texts, optionsText);
+      const out = invoke(() =>
+        inMemory(texts)
+          ? withTextsInMemory(texts, maxBytes, SIDES, (ranges) =>
+              answerText(module.merge_json_in_memory(...ranges, optionsText)),
+            )
+          : module.merge_json(...texts, optionsText),
+      );
       const newline = out.indexOf('\n');
       const envelope = JSON.parse(out.slice(0, newline));
       if (envelope.error) throw TruceError.from(envelope.error);
@@ -187,6 +242,12 @@ export function createApi(module) {
     // The browser side: one server document edited optimistically (optimistic.mjs).
     optimisticDocument: (options) => new OptimisticDocument(api, options),
     fetchTransport,
+
+    // The parse limits every call without its own `limits` works under (docs/limits.md).
+    limits,
+    // The module's memory: its size (a WebAssembly memory grows and never
+    // shrinks) and the bytes malloc has handed out and not had back.
+    memoryUsage: () => ({ heapBytes: module.HEAPU8.length, inUseBytes: module.heap_bytes_in_use() }),
 
     // Errors
     toProblem: (error, instance) => call('to_problem_json', error.toJSON(), instance ?? null),

@@ -7,14 +7,7 @@
 // reading of a value: toJSON() is called, undefined, functions and symbols
 // are left out of objects and become null in arrays.
 import { TruceError } from './errors.mjs';
-
-const SURROGATE = /\p{Surrogate}/u; // with the u flag, only a lone surrogate matches
-const SURROGATES = /\p{Surrogate}/gu;
-
-const isWellFormed =
-  typeof String.prototype.isWellFormed === 'function'
-    ? (text) => text.isWellFormed()
-    : (text) => !SURROGATE.test(text);
+import { isWellFormed } from './utf8.mjs';
 
 function loneSurrogate(what) {
   const message = `Cannot canonicalize ${what}: it holds a lone surrogate, which has no UTF-8 form`;
@@ -55,11 +48,4 @@ export function canonicalArgument(value, name) {
 export function stringArgument(value, name) {
   if (typeof value !== 'string') throw new TruceError('INVALID_ARGUMENT', `${name} must be a string`, {}, 400);
   return canonicalArgument(value, name);
-}
-
-// What TextEncoder and node:crypto hash for a string: its UTF-8 bytes, with
-// each lone surrogate as U+FFFD.
-export function toWellFormed(text) {
-  if (typeof String.prototype.toWellFormed === 'function') return text.toWellFormed();
-  return text.replace(SURROGATES, '\uFFFD');
 }
