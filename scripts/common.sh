@@ -8,6 +8,7 @@ APT_PACKAGES=(
   libcpp-httplib-dev libssl-dev zlib1g-dev libbrotli-dev
   libsqlite3-dev libpq-dev postgresql wrk
   emscripten chromium
+  clang clang-tidy libclang-rt-14-dev
 )
 
 log() { printf '\n== %s\n' "$*"; }
