@@ -31,7 +31,9 @@ Document sha256_of_text(const Document& args) { return sha256_hex(text(args[0], 
 // A request without a body may leave the argument out: it is hashed as null.
 Document request_fingerprint(const Document& args) {
   const Document no_body;
-  return fingerprint(text(args[0], "method"), text(args[1], "path"), args.size() > 2 ? args[2] : no_body);
+  const std::string& method = text(args[0], "method");
+  const std::string& path = text(args[1], "path");
+  return fingerprint(method, path, args.size() > 2 ? args[2] : no_body);
 }
 
 // --- Keys ------------------------------------------------------------------
@@ -118,19 +120,28 @@ Document ledger_create(const Document& args) {
 }
 
 Document ledger_begin(const Document& args) {
-  return ledger_at(args[0])
-      .ledger.begin(text(args[1], "scope"), text(args[2], "key"), text(args[3], "fingerprint"), whole(args[4], "now"))
-      .to_json();
+  MemoryLedger& at = ledger_at(args[0]);
+  const std::string& scope = text(args[1], "scope");
+  const std::string& key = text(args[2], "key");
+  const std::string& request = text(args[3], "fingerprint");
+  return at.ledger.begin(scope, key, request, whole(args[4], "now")).to_json();
 }
 
 Document ledger_complete(const Document& args) {
-  ledger_at(args[0]).ledger.complete(text(args[1], "scope"), text(args[2], "key"), text(args[3], "token"),
-                                     StoredResponse::from_json(args[4]), whole(args[5], "now"));
+  MemoryLedger& at = ledger_at(args[0]);
+  const std::string& scope = text(args[1], "scope");
+  const std::string& key = text(args[2], "key");
+  const std::string& token = text(args[3], "token");
+  StoredResponse response = StoredResponse::from_json(args[4]);
+  at.ledger.complete(scope, key, token, std::move(response), whole(args[5], "now"));
   return nullptr;
 }
 
 Document ledger_abandon(const Document& args) {
-  ledger_at(args[0]).ledger.abandon(text(args[1], "scope"), text(args[2], "key"), text(args[3], "token"));
+  MemoryLedger& at = ledger_at(args[0]);
+  const std::string& scope = text(args[1], "scope");
+  const std::string& key = text(args[2], "key");
+  at.ledger.abandon(scope, key, text(args[3], "token"));
   return nullptr;
 }
 

@@ -63,7 +63,8 @@ double unit_draw(const Document& wire) {
 }
 
 Document check_version(const Document& args) {
-  return error_value(truce::check_version(Expected::from_json(args[0]), optional_version(args[1])));
+  const Expected expected = Expected::from_json(args[0]);
+  return error_value(truce::check_version(expected, optional_version(args[1])));
 }
 Document next_version(const Document& args) { return js_version(truce::next_version(optional_version(args[0]))); }
 Document parse_expected(const Document& args) { return expected_value(Expected::from_json(args[0])); }
@@ -72,7 +73,8 @@ Document normalize_timestamp(const Document& args) {
   return format_timestamp(parse_timestamp(text(args[0], "timestamp")));
 }
 Document check_timestamp_version(const Document& args) {
-  return error_value(truce::check_timestamp_version(text(args[0], "expected"), optional_text(args[1], "actual")));
+  const std::string_view expected = text(args[0], "expected");
+  return error_value(truce::check_timestamp_version(expected, optional_text(args[1], "actual")));
 }
 
 Document make_etag(const Document& args) { return truce::make_etag(version_from_json(args[0])).to_string(); }
@@ -86,37 +88,44 @@ Document parse_etag_condition(const Document& args) {
   return {{"any", condition.any}, {"tags", std::move(tags)}};
 }
 Document strong_match(const Document& args) {
-  return truce::strong_match(parse_etag(text(args[0], "etag")), parse_etag(text(args[1], "etag")));
+  const EntityTag a = parse_etag(text(args[0], "etag"));
+  return truce::strong_match(a, parse_etag(text(args[1], "etag")));
 }
 Document weak_match(const Document& args) {
-  return truce::weak_match(parse_etag(text(args[0], "etag")), parse_etag(text(args[1], "etag")));
+  const EntityTag a = parse_etag(text(args[0], "etag"));
+  return truce::weak_match(a, parse_etag(text(args[1], "etag")));
 }
 Document if_match(const Document& args) {
+  const std::string_view header = text(args[0], "header");
   const auto current = optional_text(args[1], "current ETag");
-  return truce::if_match(text(args[0], "header"),
-                         current ? std::optional<EntityTag>(parse_etag(*current)) : std::nullopt);
+  return truce::if_match(header, current ? std::optional<EntityTag>(parse_etag(*current)) : std::nullopt);
 }
 Document if_none_match(const Document& args) {
+  const std::string_view header = text(args[0], "header");
   const auto current = optional_text(args[1], "current ETag");
-  return truce::if_none_match(text(args[0], "header"),
-                              current ? std::optional<EntityTag>(parse_etag(*current)) : std::nullopt);
+  return truce::if_none_match(header, current ? std::optional<EntityTag>(parse_etag(*current)) : std::nullopt);
 }
 Document expected_from_headers(const Document& args) {
-  const auto expected =
-      truce::expected_from_headers(optional_text(args[0], "If-Match"), optional_text(args[1], "If-None-Match"));
+  const auto if_match_header = optional_text(args[0], "If-Match");
+  const auto expected = truce::expected_from_headers(if_match_header, optional_text(args[1], "If-None-Match"));
   return expected ? js_safe_integers(expected->to_json()) : Document(nullptr);
 }
 
 Document backoff_delay(const Document& args) {
-  return milliseconds(Backoff::from_json(args[0]).delay(attempt_number(args[1]), unit_draw(args[2])));
+  const Backoff backoff = Backoff::from_json(args[0]);
+  const auto attempt = attempt_number(args[1]);
+  return milliseconds(backoff.delay(attempt, unit_draw(args[2])));
 }
 Document delay_after_conflict(const Document& args) {
-  return milliseconds(truce::delay_after_conflict(Backoff::from_json(args[0]), text(args[1], "id"),
-                                                  attempt_number(args[2]), error_from_json(args[3]),
-                                                  unit_draw(args[4])));
+  const Backoff backoff = Backoff::from_json(args[0]);
+  const std::string_view id = text(args[1], "id");
+  const auto attempt = attempt_number(args[2]);
+  const Error conflict = error_from_json(args[3]);
+  return milliseconds(truce::delay_after_conflict(backoff, id, attempt, conflict, unit_draw(args[4])));
 }
 Document to_problem_json(const Document& args) {
-  return js_safe_integers(error_from_json(args[0]).to_problem_json(optional_text(args[1], "instance").value_or("")));
+  const Error error = error_from_json(args[0]);
+  return js_safe_integers(error.to_problem_json(optional_text(args[1], "instance").value_or("")));
 }
 
 }  // namespace
