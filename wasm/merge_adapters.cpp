@@ -2,6 +2,7 @@
 #include <map>
 #include <new>
 #include <string_view>
+#include <utility>
 
 #include "adapters.hpp"
 #include "boundary.hpp"
@@ -58,6 +59,29 @@ Document rebase_patch(const Document& args) {
 
 Document parse_limits_value(const Document& args) { return parse_limits_to_json(parse_limits_from_json(args[0])); }
 
+// merge_json's options: the merge's own and `limits`, the texts' business,
+// taken out before the merge options are read.
+struct MergeJsonOptions {
+  MergeOptions merge;
+  ParseLimits limits;
+};
+MergeJsonOptions merge_json_options(Document wire) {
+  MergeJsonOptions out;
+  if (wire.is_object() && wire.contains("limits")) {
+    out.limits = parse_limits_from_json(wire["limits"]);
+    wire.erase("limits");
+  }
+  out.merge = MergeOptions::from_json(wire);
+  return out;
+}
+
+// For the JS layer, which refuses a text on its length before it crosses:
+// the options checked exactly as merge_json checks them first, and the
+// limits they set.
+Document merge_json_limits_value(const Document& args) {
+  return parse_limits_to_json(merge_json_options(args[0]).limits);
+}
+
 std::string merge_texts(const std::string& base, const std::string& mine, const std::string& theirs,
                         const std::string& options_json) {
   return merge_text_views(base, mine, theirs, options_json);
@@ -69,14 +93,8 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
                              const std::string& options_json) {
   std::string merged_text;
   std::string envelope = guarded("[]", 0, [&](const Document&) -> Document {
-    // `limits` is the texts' business, not the merge's: taken out before the merge options are read.
-    Document wire = options_json.empty() ? Document() : parse_json(options_json);
-    ParseLimits limits;
-    if (wire.is_object() && wire.contains("limits")) {
-      limits = parse_limits_from_json(wire["limits"]);
-      wire.erase("limits");
-    }
-    const MergeOptions options = MergeOptions::from_json(wire);
+    const MergeJsonOptions read = merge_json_options(options_json.empty() ? Document() : parse_json(options_json));
+    const ParseLimits& limits = read.limits;
     const auto parse_side = [&limits](std::string_view text, const char* side) {
       try {
         return parse_json(text, limits);
@@ -86,8 +104,17 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
         throw Error(error.code(), std::string(side) + ": " + error.message(), std::move(details));
       }
     };
-    MergeResult result =
-        merge(parse_side(base, "base"), parse_side(mine, "mine"), parse_side(theirs, "theirs"), options);
+    // The order both runtimes refuse in: options, then every side's size (the
+    // JS layer refuses an oversized text before it crosses), then each
+    // side's content. parse_json checks the size before reading anything.
+    for (const auto& [text, side] : {std::pair{base, "base"}, std::pair{mine, "mine"}, std::pair{theirs, "theirs"}})
+      if (text.size() > limits.max_bytes) parse_side(text, side);
+    // One statement each: arguments of one call are parsed in an order the
+    // compiler picks, and the error must name the same side in both builds.
+    Document base_value = parse_side(base, "base");
+    Document mine_value = parse_side(mine, "mine");
+    Document theirs_value = parse_side(theirs, "theirs");
+    MergeResult result = merge(std::move(base_value), std::move(mine_value), std::move(theirs_value), read.merge);
     merged_text = to_json_text(result.merged);
     result.merged = nullptr;
     Document meta = std::move(result).to_json();
@@ -114,6 +141,7 @@ void add_merge_adapters(std::vector<Adapter>& table) {
                                 {"apply_merge_patch", &adapt<apply_merge_patch_value, 2>},
                                 {"rebase", &adapt<rebase_patch, 3>},
                                 {"parse_limits", &adapt<parse_limits_value, 1>},
+                                {"merge_json_limits", &adapt<merge_json_limits_value, 1>},
                             });
 }
 

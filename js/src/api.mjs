@@ -5,7 +5,7 @@ import { TruceError } from './errors.mjs';
 import { updateWithRetry } from './retry.mjs';
 import { OptimisticDocument, fetchTransport } from './optimistic.mjs';
 import { canonicalArgument, stringArgument } from './canonical.mjs';
-import { loneSurrogateAt, toWellFormed } from './utf8.mjs';
+import { loneSurrogateAt, toWellFormed, utf8Length } from './utf8.mjs';
 
 // Versions past 2^53 - 1 cannot be JS numbers without losing digits: they
 // travel as decimal strings (or are given as BigInt) and come back as strings.
@@ -59,7 +59,7 @@ export function createApi(module) {
   // and come back the same way (TextDecoder): embind's std::string
   // conversion runs a JS loop per byte each way (95 ms in for a 9 MB text,
   // against 3). Short texts keep embind's path (no malloc). A text with a
-  // lone surrogate takes neither: checkText refuses it first.
+  // lone surrogate takes neither: checkWellFormed refuses it first.
   const limits = Object.freeze(JSON.parse(module.parse_limits('[null]')).ok);
   const encoder = new TextEncoder();
   const IN_MEMORY_FROM = 4096; // UTF-16 units
@@ -108,8 +108,17 @@ export function createApi(module) {
   // core's codes: past maxBytes (a string's UTF-16 length is a lower bound of
   // its UTF-8 size, so a 100 MB text costs nothing to refuse), or holding a
   // lone surrogate, INVALID_JSON at the byte where the core would stop.
-  const checkText = (text, maxBytes, side) => {
+  // The size first, for every side, as the core checks them before it
+  // parses any: past the limit by UTF-16 length alone, or (only for a text
+  // that could be) by its exact UTF-8 size, reported as the core reports it.
+  const checkSize = (text, maxBytes, side) => {
     if (text.length > maxBytes) throw tooLarge(maxBytes, side);
+    if (text.length * 3 > maxBytes) {
+      const size = utf8Length(text);
+      if (size > maxBytes) throw tooLarge(maxBytes, side, size);
+    }
+  };
+  const checkWellFormed = (text, side) => {
     const at = loneSurrogateAt(text);
     if (at >= 0) {
       const offset = encoder.encode(text.slice(0, at)).length;
@@ -174,8 +183,11 @@ export function createApi(module) {
     // The same merge from and to wire text: no JS objects built, key order kept exactly.
     mergeJSON: (baseText, mineText, theirsText, options) => {
       const texts = [requireText(baseText, 'baseText'), requireText(mineText, 'mineText'), requireText(theirsText, 'theirsText')];
-      const { maxBytes } = options?.limits ? call('parse_limits', options.limits) : limits;
-      texts.forEach((text, i) => checkText(text, maxBytes, SIDES[i]));
+      // Options first, as the core checks them: a bad option is reported
+      // before a text too long to cross.
+      const { maxBytes } = options === undefined || options === null ? limits : call('merge_json_limits', options);
+      texts.forEach((text, i) => checkSize(text, maxBytes, SIDES[i]));
+      texts.forEach((text, i) => checkWellFormed(text, SIDES[i]));
       const optionsText = options === undefined || options === null ? '' : JSON.stringify(options);
       const out = invoke(() =>
         inMemory(texts)

@@ -25,3 +25,19 @@ export function toWellFormed(text) {
   if (typeof String.prototype.toWellFormed === 'function') return text.toWellFormed();
   return text.replace(SURROGATES, '\uFFFD');
 }
+
+// The UTF-8 size of a string without encoding it (a lone surrogate counts
+// as the three bytes of U+FFFD, as TextEncoder writes it).
+export function utf8Length(text) {
+  let bytes = text.length;
+  for (let i = 0; i < text.length; ++i) {
+    const unit = text.charCodeAt(i);
+    if (unit < 0x80) continue;
+    if (unit < 0x800) bytes += 1;
+    else if (unit >= 0xd800 && unit < 0xdc00 && i + 1 < text.length && (text.charCodeAt(i + 1) & 0xfc00) === 0xdc00) {
+      bytes += 2; // a pair: 4 bytes for 2 units
+      ++i;
+    } else bytes += 2;
+  }
+  return bytes;
+}

@@ -300,3 +300,15 @@ test('truce-host limits over real sockets', async () => {
     await host.stop();
   }
 });
+
+// The same order as tests/core/limits_test.cpp's OptionsThenSizesThenContents.
+test('mergeJSON refuses in the core\'s order: options, then every size, then contents', async () => {
+  const t = await truce();
+  const limits = { maxBytes: 10 };
+  const twelveBytes = '"\u00e9\u00e9\u00e9\u00e9\u00e9"'; // 7 UTF-16 units: its UTF-8 size decides
+  assert.throws(() => t.mergeJSON('{bad', twelveBytes, '{}', { limits }),
+    limitError('bytes', { max: 10, actual: 12, side: 'mine' }));
+  assert.throws(() => t.mergeJSON('{bad', twelveBytes, '{}', { limits, x: 1 }),
+    (error) => error instanceof TruceError && error.code === 'INVALID_ARGUMENT');
+  assert.throws(() => t.mergeJSON('{bad', '{}', '{}', { limits }), (error) => error.details?.side === 'base');
+});

@@ -244,6 +244,21 @@ TEST(MergeJsonLimits, AreTakenFromTheLimitsOption) {
                           "maxArrayItems":1000000,"maxObjectMembers":1000000})"));
 }
 
+// The order both runtimes refuse in (the JS layer refuses a long text before
+// it crosses): options, then every side's size, then each side's content.
+TEST(MergeJsonLimits, OptionsThenSizesThenContents) {
+  const auto error_of = [](const char* base, const char* mine, const char* options) {
+    const std::string out = wasm::merge_text_views(base, mine, "{}", options);
+    return parse_json(out.substr(0, out.find('\n')))["error"];
+  };
+  const char* twelve_bytes = "\"\u00e9\u00e9\u00e9\u00e9\u00e9\"";  // 7 UTF-16 units in JS
+  const Document too_long = error_of("{bad", twelve_bytes, R"({"limits":{"maxBytes":10}})");
+  EXPECT_EQ(too_long["details"], Document({{"limit", "bytes"}, {"max", 10}, {"actual", 12}, {"side", "mine"}}));
+  const Document bad_option = error_of("{bad", twelve_bytes, R"({"limits":{"maxBytes":10},"x":1})");
+  EXPECT_EQ(bad_option["code"], "INVALID_ARGUMENT");
+  EXPECT_EQ(error_of("{bad", "{}", R"({"limits":{"maxBytes":10}})")["details"]["side"], "base");
+}
+
 TEST(OutOfMemory, IsAnOutOfMemoryEnvelope) {
   const Document envelope = parse_json(wasm::guarded("[]", 0, [](const Document&) -> Document { throw std::bad_alloc(); }));
   EXPECT_EQ(envelope["error"]["code"], "OUT_OF_MEMORY");
