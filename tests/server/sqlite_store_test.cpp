@@ -127,9 +127,10 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
     watcher.join();
   }
   // SQLite's own checkpoints would hold it near 4 MB; ours restart it past
-  // 8,000 frames (33 MB with 4 KiB pages). Without checkpoints, or without
-  // the restart: about 300 MB.
-  EXPECT_LT(largest_log, 48u << 20);
+  // 8,000 frames (33 MB with 4 KiB pages), once the checkpointer gets its
+  // turn: on a machine busy with other work that has been seen to take the
+  // log to 60 MB. Without checkpoints, or without the restart: about 300 MB.
+  EXPECT_LT(largest_log, 128u << 20);
 
   SqliteDocumentStore reopened(path);
   for (int w = 0; w < kWriters; ++w) {
