@@ -63,11 +63,8 @@ export function createApi(module) {
   const limits = Object.freeze(JSON.parse(module.parse_limits('[null]')).ok);
   const encoder = new TextEncoder();
   const IN_MEMORY_FROM = 4096; // UTF-16 units
-  const withTextsInMemory = (texts, maxBytes, sides, run) => {
+  const withTextsInMemory = (texts, run) => {
     const bytes = texts.map((text) => encoder.encode(text));
-    bytes.forEach((b, i) => {
-      if (b.length > maxBytes) throw tooLarge(maxBytes, sides[i], b.length);
-    });
     const at = module._malloc(Math.max(1, bytes.reduce((sum, b) => sum + b.length, 0)));
     if (!at) throw new TruceError('OUT_OF_MEMORY', 'Not enough WebAssembly memory for the arguments', {}, 503);
     try {
@@ -105,12 +102,10 @@ export function createApi(module) {
   };
 
   // Refused before a text is encoded or copied into the module, with the
-  // core's codes: past maxBytes (a string's UTF-16 length is a lower bound of
-  // its UTF-8 size, so a 100 MB text costs nothing to refuse), or holding a
-  // lone surrogate, INVALID_JSON at the byte where the core would stop.
-  // The size first, for every side, as the core checks them before it
-  // parses any: past the limit by UTF-16 length alone, or (only for a text
-  // that could be) by its exact UTF-8 size, reported as the core reports it.
+  // core's codes. Past maxBytes: by UTF-16 length alone (a lower bound of the
+  // UTF-8 size, so a 100 MB text costs nothing to refuse), else, only for a
+  // text that could be past it, by its UTF-8 size counted without encoding.
+  // Holding a lone surrogate: INVALID_JSON at the byte where the core would stop.
   const checkSize = (text, maxBytes, side) => {
     if (text.length > maxBytes) throw tooLarge(maxBytes, side);
     if (text.length * 3 > maxBytes) {
@@ -131,12 +126,10 @@ export function createApi(module) {
   // Arguments already written as one JSON array text (JSON.stringify's or
   // canonical.mjs's: never a lone surrogate), parsed under the default limits.
   const callText = (name, argsText) => {
-    if (argsText.length > limits.maxBytes) throw tooLarge(limits.maxBytes);
+    checkSize(argsText, limits.maxBytes);
     const out = invoke(() =>
       inMemory([argsText])
-        ? withTextsInMemory([argsText], limits.maxBytes, [undefined], ([at, size]) =>
-            answerText(module.call_in_memory(name, at, size)),
-          )
+        ? withTextsInMemory([argsText], ([at, size]) => answerText(module.call_in_memory(name, at, size)))
         : module[name](argsText),
     );
     const envelope = JSON.parse(out);
@@ -191,9 +184,7 @@ export function createApi(module) {
       const optionsText = options === undefined || options === null ? '' : JSON.stringify(options);
       const out = invoke(() =>
         inMemory(texts)
-          ? withTextsInMemory(texts, maxBytes, SIDES, (ranges) =>
-              answerText(module.merge_json_in_memory(...ranges, optionsText)),
-            )
+          ? withTextsInMemory(texts, (ranges) => answerText(module.merge_json_in_memory(...ranges, optionsText)))
           : module.merge_json(...texts, optionsText),
       );
       const newline = out.indexOf('\n');

@@ -12,15 +12,7 @@
 namespace truce {
 namespace {
 
-Error parse_error(std::string_view text, const ParseLimits& limits = {}) {
-  try {
-    parse_json(text, limits);
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "parsed: " << text;
-  return Error(Code::Internal, "no error");
-}
+using test_support::parse_error;
 
 TEST(ParseJson, MalformedTextIsInvalidJsonWithByteOffset) {
   const Error error = parse_error(R"({"a": tru})");

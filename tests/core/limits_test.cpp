@@ -21,15 +21,7 @@
 namespace truce {
 namespace {
 
-Error parse_error(std::string_view text, const ParseLimits& limits = {}) {
-  try {
-    parse_json(text, limits);
-  } catch (const Error& error) {
-    return error;
-  }
-  ADD_FAILURE() << "parsed without an error: " << text.substr(0, 80);
-  return Error(Code::Internal, "no error");
-}
+using test_support::parse_error;
 
 void expect_limit(const Error& error, const char* limit, std::size_t max, std::size_t offset) {
   EXPECT_EQ(error.code(), Code::LimitExceeded) << error.message();
