@@ -232,9 +232,10 @@ class Parser {
     const std::size_t quote = offset();
     const std::size_t initial = out.size();
     ++p_;
+    bool reserved = false;
     for (;;) {
       const char* run = skip_plain(p_, end_);
-      out.append(p_, run);
+      out.append(p_, static_cast<std::size_t>(run - p_));
       p_ = run;
       if (p_ == end_) fail("unterminated string");
       const auto c = static_cast<unsigned char>(*p_);
@@ -242,6 +243,14 @@ class Parser {
         ++p_;
         if (out.size() - initial > limit.max) limit.exceeded(quote);
         return;
+      }
+      if (!reserved) {
+        // An escape or a multi-byte character: the rest is appended piece by
+        // piece, so make room for it once (the decoded text is never longer
+        // than the raw one) instead of regrowing the string several times.
+        reserved = true;
+        const std::size_t room = limit.max - std::min(limit.max, out.size() - initial);
+        out.reserve(out.size() + std::min(room + 1, raw_string_rest()));
       }
       if (c == '\\') {
         read_escape(out);
@@ -251,6 +260,17 @@ class Parser {
         read_utf8(out);
       }
     }
+  }
+
+  // Bytes from p_ to the string's closing quote (or the end of the text).
+  std::size_t raw_string_rest() const {
+    const char* q = p_;
+    while (q < end_) {
+      q = skip_plain(q, end_);
+      if (q == end_ || *q == '"') break;
+      q += *q == '\\' ? 2 : 1;
+    }
+    return static_cast<std::size_t>(std::min(q, end_) - p_);
   }
 
   void read_utf8(std::string& out) {
@@ -393,92 +413,164 @@ class Parser {
 };
 
 // The compact form nlohmann's dump() prints, without its byte-at-a-time
-// escaping.
+// escaping: written straight into the output's buffer, which grows by
+// doubling and is cut to size at the end.
 class Printer {
  public:
   explicit Printer(std::string& out) : out_(out) {}
+
+  void print_document(const Document& value) {
+    out_.resize(std::max<std::size_t>(out_.capacity(), 256));
+    p_ = out_.data();
+    end_ = p_ + out_.size();
+    print(value);
+    out_.resize(static_cast<std::size_t>(p_ - out_.data()));
+  }
+
+ private:
+  // Room for n more bytes at p_.
+  void ensure(std::size_t n) {
+    if (static_cast<std::size_t>(end_ - p_) >= n) return;
+    const auto used = static_cast<std::size_t>(p_ - out_.data());
+    out_.resize(std::max(out_.size() * 2, used + n));
+    p_ = out_.data() + used;
+    end_ = out_.data() + out_.size();
+  }
+  void put(char c) {
+    ensure(1);
+    *p_++ = c;
+  }
+  void put(const char* text, std::size_t n) {
+    ensure(n);
+    std::memcpy(p_, text, n);
+    p_ += n;
+  }
 
   void print(const Document& value) {
     switch (value.type()) {
       case Document::value_t::object: {
         const auto& object = *value.get_ptr<const Object*>();
-        out_ += '{';
+        put('{');
         bool first = true;
         for (const auto& [key, member] : object) {
-          if (!first) out_ += ',';
+          if (!first) put(',');
           first = false;
           print_string(key);
-          out_ += ':';
+          put(':');
           print(member);
         }
-        out_ += '}';
+        put('}');
         return;
       }
       case Document::value_t::array: {
         const auto& array = *value.get_ptr<const Array*>();
-        out_ += '[';
+        put('[');
         for (std::size_t i = 0; i < array.size(); ++i) {
-          if (i) out_ += ',';
+          if (i) put(',');
           print(array[i]);
         }
-        out_ += ']';
+        put(']');
         return;
       }
       case Document::value_t::string:
         print_string(*value.get_ptr<const std::string*>());
         return;
       case Document::value_t::boolean:
-        out_ += value.get<bool>() ? "true" : "false";
+        if (*value.get_ptr<const bool*>()) put("true", 4);
+        else put("false", 5);
         return;
-      case Document::value_t::number_integer:
-        print_integer(value.get<std::int64_t>());
-        return;
-      case Document::value_t::number_unsigned:
-        print_unsigned(value.get<std::uint64_t>());
-        return;
-      case Document::value_t::number_float: {
-        const double x = value.get<double>();
-        if (!std::isfinite(x)) {
-          out_ += "null";
-          return;
+      case Document::value_t::number_integer: {
+        const std::int64_t v = *value.get_ptr<const std::int64_t*>();
+        if (v < 0) {
+          put('-');
+          print_unsigned(0 - static_cast<std::uint64_t>(v));
+        } else {
+          print_unsigned(static_cast<std::uint64_t>(v));
         }
-        char buffer[64];
-        const char* end = nlohmann::detail::to_chars(buffer, buffer + sizeof buffer, x);
-        out_.append(buffer, static_cast<std::size_t>(end - buffer));
         return;
       }
-      case Document::value_t::binary:  // never made from JSON text; printed as nlohmann does
-        out_ += value.dump();
+      case Document::value_t::number_unsigned:
+        print_unsigned(*value.get_ptr<const std::uint64_t*>());
         return;
+      case Document::value_t::number_float: {
+        const double x = *value.get_ptr<const double*>();
+        if (!std::isfinite(x)) {
+          put("null", 4);
+          return;
+        }
+        ensure(64);
+        p_ = nlohmann::detail::to_chars(p_, p_ + 64, x);
+        return;
+      }
+      case Document::value_t::binary: {  // never made from JSON text; printed as nlohmann does
+        const std::string text = value.dump();
+        put(text.data(), text.size());
+        return;
+      }
       case Document::value_t::null:
       case Document::value_t::discarded:
-        out_ += "null";
+        put("null", 4);
         return;
     }
   }
 
- private:
   void print_unsigned(std::uint64_t v) {
-    char buffer[24];
-    char* p = buffer + sizeof buffer;
+    char buffer[20];
+    char* q = buffer + sizeof buffer;
     do {
-      *--p = static_cast<char>('0' + v % 10);
+      *--q = static_cast<char>('0' + v % 10);
       v /= 10;
     } while (v);
-    out_.append(p, buffer + sizeof buffer);
+    put(q, static_cast<std::size_t>(buffer + sizeof buffer - q));
   }
 
-  void print_integer(std::int64_t v) {
-    if (v < 0) {
-      out_ += '-';
-      print_unsigned(0 - static_cast<std::uint64_t>(v));
-    } else {
-      print_unsigned(static_cast<std::uint64_t>(v));
-    }
-  }
-
+  // As detail::append_json_string escapes: \" \\ \b \f \n \r \t, other
+  // control bytes as \u00xx, UTF-8 as it is (checked).
   void print_string(const std::string& s) {
-    if (!detail::append_json_string(out_, s)) invalid_utf8();
+    static const char hex[] = "0123456789abcdef";
+    const char* p = s.data();
+    const char* const end = p + s.size();
+    ensure(s.size() + 2);
+    *p_++ = '"';
+    while (p < end) {
+      const char* run = skip_plain(p, end);
+      std::memcpy(p_, p, static_cast<std::size_t>(run - p));
+      p_ += run - p;
+      p = run;
+      if (p == end) break;
+      const auto c = static_cast<unsigned char>(*p);
+      if (c >= 0x80) {
+        const std::size_t length = utf8_length(p, end);
+        if (length == 0) invalid_utf8();
+        std::memcpy(p_, p, length);
+        p_ += length;
+        p += length;
+        continue;
+      }
+      ++p;
+      // An escape is at most 6 bytes for the 1 it replaces; the rest of the
+      // string and the closing quote still need their room.
+      ensure(6 + static_cast<std::size_t>(end - p) + 1);
+      char* w = p_;
+      *w++ = '\\';
+      switch (c) {
+        case '"': *w++ = '"'; break;
+        case '\\': *w++ = '\\'; break;
+        case '\b': *w++ = 'b'; break;
+        case '\f': *w++ = 'f'; break;
+        case '\n': *w++ = 'n'; break;
+        case '\r': *w++ = 'r'; break;
+        case '\t': *w++ = 't'; break;
+        default:
+          *w++ = 'u';
+          *w++ = '0';
+          *w++ = '0';
+          *w++ = hex[c >> 4];
+          *w++ = hex[c & 15];
+      }
+      p_ = w;
+    }
+    *p_++ = '"';
   }
 
   [[noreturn]] static void invalid_utf8() {
@@ -486,6 +578,8 @@ class Printer {
   }
 
   std::string& out_;
+  char* p_ = nullptr;
+  char* end_ = nullptr;
 };
 
 }  // namespace
@@ -503,7 +597,7 @@ Document parse_json(std::string_view text, const ParseLimits& limits) {
 std::string to_json_text(const Document& value, int indent) {
   if (indent < 0) {
     std::string out;
-    Printer(out).print(value);
+    Printer(out).print_document(value);
     return out;
   }
   try {
