@@ -12,23 +12,30 @@
 
 namespace truce::detail {
 
-// Eight bytes at a time: does any byte need a closer look inside a string
-// (a quote, a backslash, a control byte, or a byte of a multi-byte character)?
-inline bool any_special(std::uint64_t v) {
+// Eight bytes at a time: which bytes need a closer look inside a string (a
+// quote, a backslash, a control byte, or a byte of a multi-byte character)?
+// The lowest set bit (0x80 of a byte) marks the first such byte exactly;
+// bits above it may be false alarms (borrows), which callers never read.
+inline std::uint64_t special_bytes(std::uint64_t v) {
   constexpr std::uint64_t ones = 0x0101010101010101ULL;
   constexpr std::uint64_t highs = 0x8080808080808080ULL;
   const auto has_zero = [](std::uint64_t x) { return (x - ones) & ~x & highs; };
   const std::uint64_t control = (v - ones * 0x20) & ~v & highs;
-  return (control | has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | (v & highs)) != 0;
+  return control | has_zero(v ^ (ones * '"')) | has_zero(v ^ (ones * '\\')) | (v & highs);
 }
 
 inline bool plain_string_byte(unsigned char c) { return c >= 0x20 && c != '"' && c != '\\' && c < 0x80; }
 
+static_assert(__BYTE_ORDER__ == __ORDER_LITTLE_ENDIAN__, "skip_plain reads the first byte as the lowest");
+
+// The first byte from p on that is not plain (or end).
 inline const char* skip_plain(const char* p, const char* end) {
   while (end - p >= 8) {
     std::uint64_t v;
     std::memcpy(&v, p, 8);
-    if (any_special(v)) break;
+    // Little-endian loads (x86, WebAssembly): the first byte is the lowest.
+    if (const std::uint64_t special = special_bytes(v); special != 0)
+      return p + (__builtin_ctzll(special) >> 3);
     p += 8;
   }
   while (p < end && plain_string_byte(static_cast<unsigned char>(*p))) ++p;
