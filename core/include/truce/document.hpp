@@ -136,11 +136,20 @@ struct indexed_map : std::vector<std::pair<const Key, T>, Allocator> {
   }
 
   // JSON objects are unordered for equality: {"a":1,"b":2} == {"b":2,"a":1}.
+  // Keys are usually in the same order on both sides: each is looked for at
+  // its own position first.
   friend bool operator==(const indexed_map& lhs, const indexed_map& rhs) {
     if (lhs.size() != rhs.size()) return false;
-    for (const auto& [key, value] : lhs) {
-      const auto it = rhs.find(key);
-      if (it == rhs.end() || !(it->second == value)) return false;
+    for (size_type i = 0; i < lhs.size(); ++i) {
+      const value_type& member = lhs.Container::operator[](i);
+      const value_type& same_place = rhs.Container::operator[](i);
+      const T* other = &same_place.second;
+      if (same_place.first != member.first) {
+        const auto it = rhs.find(member.first);
+        if (it == rhs.end()) return false;
+        other = &it->second;
+      }
+      if (!(*other == member.second)) return false;
     }
     return true;
   }
