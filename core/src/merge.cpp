@@ -293,10 +293,13 @@ class Merger {
   // ---- arrays --------------------------------------------------------------
 
   Document merge_array(const Document& base, const Document& mine, const Document& theirs, const std::string& id_key) {
-    if (!id_key.empty() && detail::is_identity_array(base, id_key) && detail::is_identity_array(mine, id_key) &&
-        detail::is_identity_array(theirs, id_key)) {
-      ++result_.stats.identity_arrays;
-      return merge_identity_array(base, mine, theirs, id_key);
+    if (!id_key.empty()) {
+      detail::ValueInterner ids;
+      std::vector<Tokens> tokens;
+      if (detail::intern_identities(ids, {&base, &mine, &theirs}, id_key, tokens)) {
+        ++result_.stats.identity_arrays;
+        return merge_identity_array(base, mine, theirs, ids.size(), tokens[0], tokens[1], tokens[2]);
+      }
     }
     ++result_.stats.sequence_arrays;
     return merge_sequence_array(base, mine, theirs);
@@ -353,23 +356,15 @@ class Merger {
     return out;
   }
 
-  // Arrays of objects matched by identity. See DESIGN.md §2 for the order rules.
+  // Arrays of objects matched by identity, given their ids as tokens (0 ..
+  // id_count - 1). See DESIGN.md §2 for the order rules.
   Document merge_identity_array(const Document& base, const Document& mine, const Document& theirs,
-                                const std::string& id_key) {
-    detail::ValueInterner ids;
-    const auto ids_of = [&](const Document& array) {
-      Tokens out;
-      out.reserve(array.size());
-      for (const auto& item : array) out.push_back(ids.intern(item.at(id_key)));
-      return out;
-    };
-    const Tokens b = ids_of(base), m = ids_of(mine), t = ids_of(theirs);
-
+                                std::size_t id_count, const Tokens& b, const Tokens& m, const Tokens& t) {
     struct Item {
       std::ptrdiff_t base = -1, mine = -1, theirs = -1;
       bool moved_mine = false, moved_theirs = false;
     };
-    std::vector<Item> items(ids.size());
+    std::vector<Item> items(id_count);
     for (std::size_t i = 0; i < b.size(); ++i) items[b[i]].base = static_cast<std::ptrdiff_t>(i);
     for (std::size_t i = 0; i < m.size(); ++i) items[m[i]].mine = static_cast<std::ptrdiff_t>(i);
     for (std::size_t i = 0; i < t.size(); ++i) items[t[i]].theirs = static_cast<std::ptrdiff_t>(i);

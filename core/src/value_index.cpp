@@ -51,36 +51,86 @@ std::size_t value_hash(const Document& value) noexcept {  // NOLINT(bugprone-exc
 }
 
 std::size_t depth_of(const Document& value) {
-  std::size_t deepest = 0;
+  if (!value.is_structured()) return 0;
+  // Containers still to look into, with their depth. Empty ones and scalars
+  // are never pushed: an empty container's depth is known without a visit.
+  std::size_t deepest = 1;
   std::vector<std::pair<const Document*, std::size_t>> stack{{&value, 1}};
+  const auto visit = [&](const Document& child, std::size_t depth) {
+    if (!child.is_structured()) return;
+    if (child.empty()) {
+      deepest = std::max(deepest, depth);
+    } else {
+      stack.emplace_back(&child, depth);
+    }
+  };
   while (!stack.empty()) {
     const auto [node, depth] = stack.back();
     stack.pop_back();
-    if (!node->is_structured()) continue;
     deepest = std::max(deepest, depth);
-    for (const auto& child : *node)
-      if (child.is_structured()) stack.emplace_back(&child, depth + 1);
+    if (node->is_object()) {
+      for (const auto& member : *node->get_ptr<const Document::object_t*>()) visit(member.second, depth + 1);
+    } else {
+      for (const auto& item : *node->get_ptr<const Document::array_t*>()) visit(item, depth + 1);
+    }
   }
   return deepest;
 }
 
+namespace {
+
+// The id member of an identity-array item, or nullptr when `item` cannot be one.
+const Document* identity_of(const Document& item, const std::string& id_key) {
+  if (!item.is_object()) return nullptr;
+  const auto& members = *item.get_ptr<const Document::object_t*>();
+  const auto id = members.find(id_key);
+  if (id == members.end() || !(id->second.is_string() || id->second.is_number_integer())) return nullptr;
+  return &id->second;
+}
+
+}  // namespace
+
 bool is_identity_array(const Document& array, const std::string& id_key) {
-  ValueInterner seen;
-  std::vector<char> taken;
-  for (const auto& item : array) {
-    if (!item.is_object()) return false;
-    const auto id = item.find(id_key);
-    if (id == item.end() || !(id->is_string() || id->is_number_integer())) return false;
-    const Token token = seen.intern(*id);
-    if (token < taken.size()) return false;  // interned before: a duplicate id
-    taken.push_back(1);
+  ValueInterner ids;
+  std::vector<Tokens> tokens;
+  return intern_identities(ids, {&array}, id_key, tokens);
+}
+
+bool intern_identities(ValueInterner& ids, const std::vector<const Document*>& arrays, const std::string& id_key,
+                       std::vector<Tokens>& tokens) {
+  tokens.assign(arrays.size(), Tokens());
+  std::vector<const Document*> items;
+  std::vector<std::size_t> hashes;
+  std::vector<std::size_t> last_seen;  // token -> 1 + the array that last interned it
+  for (std::size_t k = 0; k < arrays.size(); ++k) {
+    if (!arrays[k]->is_array()) return false;
+    const auto& array = *arrays[k]->get_ptr<const Document::array_t*>();
+    // The ids first, then their hashes, then the table: each item is a chain
+    // of pointers, and separate passes let the reads of many items overlap.
+    items.clear();
+    items.reserve(array.size());
+    for (const auto& item : array) {
+      const Document* id = identity_of(item, id_key);
+      if (!id) return false;
+      items.push_back(id);
+    }
+    hashes.resize(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) hashes[i] = value_hash(*items[i]);
+    Tokens& out = tokens[k];
+    out.reserve(items.size());
+    for (std::size_t i = 0; i < items.size(); ++i) {
+      const Token token = ids.intern(*items[i], hashes[i]);
+      if (token >= last_seen.size()) last_seen.resize(token + 1, 0);
+      if (last_seen[token] == k + 1) return false;  // twice in this array
+      last_seen[token] = k + 1;
+      out.push_back(token);
+    }
   }
   return true;
 }
 
-Token ValueInterner::intern(const Document& value) {
+Token ValueInterner::intern(const Document& value, std::size_t hash) {
   if ((values_.size() + 1) * 2 > slots_.size()) grow();
-  const std::size_t hash = value_hash(value);
   const std::size_t mask = slots_.size() - 1;
   std::size_t s = hash & mask;
   for (; slots_[s] != 0; s = (s + 1) & mask) {

@@ -25,11 +25,22 @@ std::size_t depth_of(const Document& value);
 // `id_key` member is a string or an integer, no id twice.
 bool is_identity_array(const Document& array, const std::string& id_key);
 
+class ValueInterner;
+
+// Whether every one of `arrays` is an identity array (as is_identity_array
+// says), interning the ids as it checks, array after array, into `ids`; when
+// true, tokens[k] holds the ids of arrays[k] in order. One pass over the
+// items instead of a check and then an interning.
+bool intern_identities(ValueInterner& ids, const std::vector<const Document*>& arrays, const std::string& id_key,
+                       std::vector<Tokens>& tokens);
+
 class ValueInterner {
  public:
   // The token of `value`: equal values (by JSON equality) get equal tokens.
   // `value` must outlive the interner.
-  Token intern(const Document& value);
+  Token intern(const Document& value) { return intern(value, value_hash(value)); }
+  // The same, with value_hash(value) already at hand.
+  Token intern(const Document& value, std::size_t hash);
   Tokens intern_all(const Document& array);
   // How many distinct values have been interned (tokens are 0 .. size() - 1).
   std::size_t size() const noexcept { return values_.size(); }
