@@ -190,15 +190,36 @@ class Parser {
     return array;
   }
 
+  // Whether a few names are surely all different: no two share a bit of
+  // (length, first byte, last byte) folded to 6 bits. False when unsure.
+  bool distinct_names(const Key* names, std::size_t count) const {
+    std::uint64_t seen = 0;
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view name = key_text(names[i]);
+      const unsigned first = name.empty() ? 0 : static_cast<unsigned char>(name.front());
+      const unsigned last = name.empty() ? 0 : static_cast<unsigned char>(name.back());
+      const std::uint64_t bit = std::uint64_t{1} << ((name.size() * 7 + first * 3 + last) & 63);
+      if (seen & bit) return false;
+      seen |= bit;
+    }
+    return true;
+  }
+
   Document close_object(std::vector<Document>& values, std::vector<Key>& keys, std::size_t first_value,
                         std::size_t first_key) {
     Document object(Document::value_t::object);
     auto& members = *object.get_ptr<Object*>();
-    members.reserve(keys.size() - first_key);
-    for (std::size_t i = 0; i < keys.size() - first_key; ++i) {
-      auto [it, inserted] = members.emplace(std::string(key_text(keys[first_key + i])), std::move(values[first_value + i]));
-      // A repeated name: the last value wins, at the first name's position (as JSON.parse does).
-      if (!inserted) it->second = std::move(values[first_value + i]);
+    const std::size_t count = keys.size() - first_key;
+    members.reserve(count);
+    if (count <= 8 && distinct_names(keys.data() + first_key, count)) {
+      for (std::size_t i = 0; i < count; ++i)
+        members.emplace_back_new(std::string(key_text(keys[first_key + i])), std::move(values[first_value + i]));
+    } else {
+      for (std::size_t i = 0; i < count; ++i) {
+        auto [it, inserted] = members.emplace(std::string(key_text(keys[first_key + i])), std::move(values[first_value + i]));
+        // A repeated name: the last value wins, at the first name's position (as JSON.parse does).
+        if (!inserted) it->second = std::move(values[first_value + i]);
+      }
     }
     values.resize(first_value);
     keys.resize(first_key);

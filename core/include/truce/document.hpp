@@ -61,6 +61,14 @@ struct indexed_map : std::vector<std::pair<const Key, T>, Allocator> {
     return {std::prev(this->end()), true};
   }
 
+  // Appends a member whose key the caller knows is not in the map yet (the
+  // parser, which checked its names): no lookup.
+  template <class KeyLike, class V, if_key<std::decay_t<KeyLike>> = 0>
+  void emplace_back_new(KeyLike&& key, V&& value) {
+    Container::emplace_back(std::forward<KeyLike>(key), std::forward<V>(value));
+    index_appended();
+  }
+
   template <class KeyLike, if_key<std::decay_t<KeyLike>> = 0>
   T& operator[](KeyLike&& key) {
     return emplace(std::forward<KeyLike>(key), T{}).first->second;
