@@ -50,6 +50,28 @@ std::size_t value_hash(const Document& value) noexcept {  // NOLINT(bugprone-exc
   }
 }
 
+namespace {
+
+template <class Container>
+void prefetch_buffer(const Container& container) {
+  // The first few cache lines: all of a small object's members.
+  const char* bytes = reinterpret_cast<const char*>(container.data());
+  const std::size_t size = std::min<std::size_t>(container.size() * sizeof(typename Container::value_type), 512);
+  for (std::size_t offset = 0; offset < size; offset += 64) __builtin_prefetch(bytes + offset);
+}
+
+}  // namespace
+
+void prefetch_container(const Document& value) {
+  if (value.is_object()) __builtin_prefetch(value.get_ptr<const Document::object_t*>());
+  else if (value.is_array()) __builtin_prefetch(value.get_ptr<const Document::array_t*>());
+}
+
+void prefetch_items(const Document& value) {
+  if (value.is_object()) prefetch_buffer(*value.get_ptr<const Document::object_t*>());
+  else if (value.is_array()) prefetch_buffer(*value.get_ptr<const Document::array_t*>());
+}
+
 std::size_t depth_of(const Document& value) {
   if (!value.is_structured()) return 0;
   // Containers still to look into, with their depth. Empty ones and scalars
@@ -65,6 +87,9 @@ std::size_t depth_of(const Document& value) {
     }
   };
   while (!stack.empty()) {
+    // The containers popped next (siblings, mostly).
+    if (stack.size() > kPrefetchFar) prefetch_container(*stack[stack.size() - 1 - kPrefetchFar].first);
+    if (stack.size() > kPrefetchNear) prefetch_items(*stack[stack.size() - 1 - kPrefetchNear].first);
     const auto [node, depth] = stack.back();
     stack.pop_back();
     deepest = std::max(deepest, depth);
@@ -109,8 +134,10 @@ bool intern_identities(ValueInterner& ids, const std::vector<const Document*>& a
     // of pointers, and separate passes let the reads of many items overlap.
     items.clear();
     items.reserve(array.size());
-    for (const auto& item : array) {
-      const Document* id = identity_of(item, id_key);
+    for (std::size_t i = 0; i < array.size(); ++i) {
+      if (i + kPrefetchFar < array.size()) prefetch_container(array[i + kPrefetchFar]);
+      if (i + kPrefetchNear < array.size()) prefetch_items(array[i + kPrefetchNear]);
+      const Document* id = identity_of(array[i], id_key);
       if (!id) return false;
       items.push_back(id);
     }

@@ -18,6 +18,16 @@ namespace truce::detail {
 // the type they read, so none throws.)
 std::size_t value_hash(const Document& value) noexcept;  // NOLINT(bugprone-exception-escape)
 
+// Hints for walks over many containers. A container's items live two
+// pointers away from its Document (the container object, then its buffer),
+// so a walk that asks for the container of the value kPrefetchFar steps ahead
+// and for the items of the one kPrefetchNear steps ahead (whose container has
+// arrived by then) overlaps the memory reads of several values instead of
+// waiting for each. Both read only the value's type and container pointer.
+constexpr std::size_t kPrefetchFar = 8, kPrefetchNear = 4;
+void prefetch_container(const Document& value);
+void prefetch_items(const Document& value);
+
 // The deepest nesting in `value`, computed without recursion.
 std::size_t depth_of(const Document& value);
 
