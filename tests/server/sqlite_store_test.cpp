@@ -129,8 +129,10 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
   // SQLite's own checkpoints would hold it near 4 MB; ours restart it past
   // 8,000 frames (33 MB with 4 KiB pages), once the checkpointer gets its
   // turn: on a machine busy with other work that has been seen to take the
-  // log to 60 MB. Without checkpoints, or without the restart: about 300 MB.
-  EXPECT_LT(largest_log, 128u << 20);
+  // log to 60 MB, and under two parallel test runs to 135 MB. Without
+  // checkpoints, or without the restart, every one of the 75,000 frames stays:
+  // about 300 MB whatever the load, so 200 MB still tells the two apart.
+  EXPECT_LT(largest_log, 200u << 20);
 
   SqliteDocumentStore reopened(path);
   for (int w = 0; w < kWriters; ++w) {
