@@ -196,8 +196,8 @@ class Parser {
     std::uint64_t seen = 0;
     for (std::size_t i = 0; i < count; ++i) {
       const std::string_view name = key_text(names[i]);
-      const unsigned first = name.empty() ? 0 : static_cast<unsigned char>(name.front());
-      const unsigned last = name.empty() ? 0 : static_cast<unsigned char>(name.back());
+      const std::size_t first = name.empty() ? 0 : static_cast<unsigned char>(name.front());
+      const std::size_t last = name.empty() ? 0 : static_cast<unsigned char>(name.back());
       const std::uint64_t bit = std::uint64_t{1} << ((name.size() * 7 + first * 3 + last) & 63);
       if (seen & bit) return false;
       seen |= bit;
