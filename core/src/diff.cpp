@@ -30,9 +30,12 @@ class Differ {
     if (from == to) return;
     if (from.is_object() && to.is_object()) return diff_object(from, to, path);
     if (from.is_array() && to.is_array()) {
-      if (!options_.id_key.empty() && detail::is_identity_array(from, options_.id_key) &&
-          detail::is_identity_array(to, options_.id_key))
-        return diff_identity_array(from, to, path);
+      if (!options_.id_key.empty()) {
+        detail::ValueInterner ids;
+        std::vector<Tokens> tokens;
+        if (detail::intern_identities(ids, {&from, &to}, options_.id_key, tokens))
+          return diff_identity_array(from, to, ids, tokens[0], tokens[1], path);
+      }
       return diff_sequence_array(from, to, path);
     }
     op("replace", path, to);
@@ -74,11 +77,8 @@ class Differ {
   // Removes first, then each item not on the longest common subsequence of ids
   // is moved (or added) right after its predecessor in `to`, in `to`'s order;
   // last, the items' own contents.
-  void diff_identity_array(const Document& from, const Document& to, const std::string& path) {
-    detail::ValueInterner ids;
-    Tokens a, b;
-    for (const auto& item : from) a.push_back(ids.intern(item.at(options_.id_key)));
-    for (const auto& item : to) b.push_back(ids.intern(item.at(options_.id_key)));
+  void diff_identity_array(const Document& from, const Document& to, const detail::ValueInterner& ids,
+                           const Tokens& a, const Tokens& b, const std::string& path) {
     std::vector<std::ptrdiff_t> index_in_from(ids.size(), -1), index_in_to(ids.size(), -1);
     for (std::size_t i = 0; i < a.size(); ++i) index_in_from[a[i]] = static_cast<std::ptrdiff_t>(i);
     for (std::size_t j = 0; j < b.size(); ++j) index_in_to[b[j]] = static_cast<std::ptrdiff_t>(j);

@@ -67,8 +67,7 @@ Document printable(Document value) {
   if (holds_only_valid_utf8(value)) return value;
   // Our own parser, not nlohmann's: the module then carries one parser (26 KB
   // less .wasm). The text is what we just printed, so nothing limits it.
-  constexpr ParseLimits unlimited{SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX};
-  return parse_json(value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace), unlimited);
+  return parse_json(value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace), ParseLimits::none());
 }
 
 std::string printable(std::string text) {

@@ -545,52 +545,19 @@ class Printer {
     put(q, static_cast<std::size_t>(buffer + sizeof buffer - q));
   }
 
-  // As detail::append_json_string escapes: \" \\ \b \f \n \r \t, other
-  // control bytes as \u00xx, UTF-8 as it is (checked).
   void print_string(const std::string& s) {
-    static const char hex[] = "0123456789abcdef";
-    const char* p = s.data();
-    const char* const end = p + s.size();
+    // Room for the text as it is and its quotes; escapes ask for more.
+    struct Writer {
+      Printer& printer;
+      void copy(const char* bytes, std::size_t n) {
+        std::memcpy(printer.p_, bytes, n);
+        printer.p_ += n;
+      }
+      void make_room(std::size_t n) { printer.ensure(n); }
+    } writer{*this};
     ensure(s.size() + 2);
     *p_++ = '"';
-    while (p < end) {
-      const char* run = skip_plain(p, end);
-      std::memcpy(p_, p, static_cast<std::size_t>(run - p));
-      p_ += run - p;
-      p = run;
-      if (p == end) break;
-      const auto c = static_cast<unsigned char>(*p);
-      if (c >= 0x80) {
-        const std::size_t length = utf8_length(p, end);
-        if (length == 0) invalid_utf8();
-        std::memcpy(p_, p, length);
-        p_ += length;
-        p += length;
-        continue;
-      }
-      ++p;
-      // An escape is at most 6 bytes for the 1 it replaces; the rest of the
-      // string and the closing quote still need their room.
-      ensure(6 + static_cast<std::size_t>(end - p) + 1);
-      char* w = p_;
-      *w++ = '\\';
-      switch (c) {
-        case '"': *w++ = '"'; break;
-        case '\\': *w++ = '\\'; break;
-        case '\b': *w++ = 'b'; break;
-        case '\f': *w++ = 'f'; break;
-        case '\n': *w++ = 'n'; break;
-        case '\r': *w++ = 'r'; break;
-        case '\t': *w++ = 't'; break;
-        default:
-          *w++ = 'u';
-          *w++ = '0';
-          *w++ = '0';
-          *w++ = hex[c >> 4];
-          *w++ = hex[c & 15];
-      }
-      p_ = w;
-    }
+    if (!detail::write_json_string_body(s, writer)) invalid_utf8();
     *p_++ = '"';
   }
 

@@ -42,41 +42,60 @@ inline const char* skip_plain(const char* p, const char* end) {
   return p;
 }
 
-// Appends `text` quoted and escaped; false when it is not UTF-8 (with `out`
-// partly written).
-inline bool append_json_string(std::string& out, std::string_view text) {
-  static const char hex[] = "0123456789abcdef";
-  out += '"';
+// Writes `text` escaped, without its quotes, through `out`: plain runs and
+// whole UTF-8 characters through out.copy(bytes, n); before each escape (at
+// most 6 bytes) out.make_room(n) for the escape, the rest of the text and a
+// closing quote, so a writer into a fixed buffer can grow it only there.
+// False when `text` is not UTF-8 (with part of it written).
+template <typename Out>
+bool write_json_string_body(std::string_view text, Out& out) {
+  static constexpr char hex[] = "0123456789abcdef";
   const char* p = text.data();
   const char* const end = p + text.size();
   while (p < end) {
     const char* run = skip_plain(p, end);
-    out.append(p, run);
+    out.copy(p, static_cast<std::size_t>(run - p));
     p = run;
     if (p == end) break;
     const auto c = static_cast<unsigned char>(*p);
     if (c >= 0x80) {
       const std::size_t length = utf8_length(p, end);
       if (length == 0) return false;
-      out.append(p, length);
+      out.copy(p, length);
       p += length;
       continue;
     }
     ++p;
+    char escape[6] = {'\\', 0, '0', '0', hex[c >> 4], hex[c & 15]};
+    std::size_t length = 2;
     switch (c) {
-      case '"': out += "\\\""; break;
-      case '\\': out += "\\\\"; break;
-      case '\b': out += "\\b"; break;
-      case '\f': out += "\\f"; break;
-      case '\n': out += "\\n"; break;
-      case '\r': out += "\\r"; break;
-      case '\t': out += "\\t"; break;
-      default: {
-        const char escaped[] = {'\\', 'u', '0', '0', hex[c >> 4], hex[c & 15]};
-        out.append(escaped, sizeof escaped);
-      }
+      case '"': escape[1] = '"'; break;
+      case '\\': escape[1] = '\\'; break;
+      case '\b': escape[1] = 'b'; break;
+      case '\f': escape[1] = 'f'; break;
+      case '\n': escape[1] = 'n'; break;
+      case '\r': escape[1] = 'r'; break;
+      case '\t': escape[1] = 't'; break;
+      default:
+        escape[1] = 'u';
+        length = 6;
     }
+    out.make_room(length + static_cast<std::size_t>(end - p) + 1);
+    out.copy(escape, length);
   }
+  return true;
+}
+
+// Appends `text` quoted and escaped; false when it is not UTF-8 (with `out`
+// partly written).
+inline bool append_json_string(std::string& out, std::string_view text) {
+  struct Appender {
+    std::string& out;
+    void copy(const char* bytes, std::size_t n) { out.append(bytes, n); }
+    void make_room(std::size_t) {}
+  } appender{out};
+  out += '"';
+  if (!write_json_string_body(text, appender)) return false;
   out += '"';
   return true;
 }

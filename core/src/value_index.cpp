@@ -115,12 +115,6 @@ const Document* identity_of(const Document& item, const std::string& id_key) {
 
 }  // namespace
 
-bool is_identity_array(const Document& array, const std::string& id_key) {
-  ValueInterner ids;
-  std::vector<Tokens> tokens;
-  return intern_identities(ids, {&array}, id_key, tokens);
-}
-
 bool intern_identities(ValueInterner& ids, const std::vector<const Document*>& arrays, const std::string& id_key,
                        std::vector<Tokens>& tokens) {
   tokens.assign(arrays.size(), Tokens());

@@ -31,14 +31,11 @@ void prefetch_items(const Document& value);
 // The deepest nesting in `value`, computed without recursion.
 std::size_t depth_of(const Document& value);
 
-// Whether `array` can be matched by identity: every item an object whose
-// `id_key` member is a string or an integer, no id twice.
-bool is_identity_array(const Document& array, const std::string& id_key);
-
 class ValueInterner;
 
-// Whether every one of `arrays` is an identity array (as is_identity_array
-// says), interning the ids as it checks, array after array, into `ids`; when
+// Whether every one of `arrays` can be matched by identity (every item an
+// object whose `id_key` member is a string or an integer, no id twice in one
+// array), interning the ids as it checks, array after array, into `ids`; when
 // true, tokens[k] holds the ids of arrays[k] in order. One pass over the
 // items instead of a check and then an interning.
 bool intern_identities(ValueInterner& ids, const std::vector<const Document*>& arrays, const std::string& id_key,

@@ -8,6 +8,7 @@
 #include <string>
 
 #include "test_support.hpp"
+#include "truce/canonical_json.hpp"
 
 namespace truce {
 namespace {
@@ -208,6 +209,24 @@ TEST(ToJsonText, PrintsWhatNlohmannPrints) {
                         {"unicode", "\xc3\xa9\xe2\x82\xac\xf0\x9f\x98\x80"},
                         {"nested", {{"a", Document::array()}, {"b", Document::object()}, {"c", nullptr}, {"d", true}}}};
   EXPECT_EQ(to_json_text(doc), doc.dump());
+}
+
+// The printer and the canonical form share one escaper: long strings whose
+// escapes outgrow the printer's first guess of their size, at every offset.
+TEST(ToJsonText, EscapeHeavyStringsPrintAsNlohmannAndTheCanonicalFormDo) {
+  std::mt19937 random(11);
+  const std::string pieces[] = {"a", "plain text ", "\"", "\\", "\n", "\t", std::string(1, '\0'), "\x1f",
+                                "\x7f", "\xc3\xa9", "\xf0\x9f\x98\x80", "/"};
+  for (int round = 0; round < 200; ++round) {
+    std::string text;
+    const std::size_t length = random() % 3000;
+    while (text.size() < length) text += pieces[random() % std::size(pieces)];
+    const Document value = text;
+    const std::string printed = to_json_text(value);
+    ASSERT_EQ(printed, value.dump()) << "round " << round;
+    ASSERT_EQ(printed, canonical_json(value)) << "round " << round;
+    ASSERT_EQ(parse_json(printed), value) << "round " << round;
+  }
 }
 
 TEST(ParseJson, ByteOrderMarkIsRejectedLikeJsonParse) {

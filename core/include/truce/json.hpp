@@ -6,6 +6,7 @@
 // errors with stable codes and byte offsets. docs/limits.md lists them all.
 
 #include <cstddef>
+#include <cstdint>
 #include <string>
 #include <string_view>
 
@@ -20,7 +21,12 @@ struct ParseLimits {
   std::size_t max_key_bytes = 64u << 10;     // one member name, likewise
   std::size_t max_array_items = 1000000;     // items of one array
   std::size_t max_object_members = 1000000;  // members of one object, repeated names included
+
+  // No limit at all: for texts Truce printed itself.
+  static constexpr ParseLimits none() { return {SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX, SIZE_MAX}; }
 };
+// none() names every field: a new limit must be added there too.
+static_assert(sizeof(ParseLimits) == 6 * sizeof(std::size_t));
 
 // INVALID_JSON (details: offset, the byte where parsing failed) for malformed
 // text or invalid UTF-8 (overlong forms, surrogates, truncated sequences, and
