@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "api.hpp"
+#include "connection.hpp"
 #include "options.hpp"
 #include "truce/json.hpp"
 #include "truce/postgres_document_store.hpp"
@@ -177,7 +178,7 @@ int main(int argc, char** argv) {
   truce::host::Api api(*stores.documents, *stores.records, options.api, unix_ms_now);
   const ExpiredRecordPurger purger(*stores.records);
 
-  httplib::Server server;
+  truce::host::Server server;
   server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   // cpp-httplib refuses a longer body before reading it; the error handler
   // turns its bare 413 into the API's problem document.
