@@ -53,8 +53,15 @@ std::thread stop_on_signal(httplib::Server& server) {
   });
 }
 
+// JSON text for the log. Bytes that are not UTF-8 (a percent-decoded path
+// may hold any) are written as U+FFFD: to_json_text refuses them by
+// throwing, and a throw from cpp-httplib's logger ended the process.
+std::string log_text(const truce::Document& value) {
+  return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
 // One write per line, so lines from several threads never interleave.
-void log_line(const truce::Document& fields) { std::cerr << (truce::to_json_text(fields) + "\n"); }
+void log_line(const truce::Document& fields) { std::cerr << (log_text(fields) + "\n"); }
 
 struct Stores {
   std::unique_ptr<truce::DocumentStore> documents;
@@ -233,8 +240,10 @@ int main(int argc, char** argv) {
   server.set_post_routing_handler([&api](const httplib::Request& request, httplib::Response& response) {
     api.metrics().count_request(route_of(request.path), method_of(request.method), response.status);
   });
+  // Written for every request, so put together directly rather than as a Document.
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
-    log_line({{"method", request.method}, {"path", request.path}, {"status", response.status}});
+    std::cerr << (R"({"method":)" + log_text(request.method) + R"(,"path":)" + log_text(request.path) +
+                  R"(,"status":)" + std::to_string(response.status) + "}\n");
   });
 
   // Debian's cpp-httplib 0.11.4 listens with a backlog of 5 and leaves Nagle

@@ -252,6 +252,9 @@ TEST(HostApi, HostileInputIsRefusedAndTheServerKeepsServing) {
                  "INVALID_PRECONDITION");
   expect_problem(c->Get("/api/docs/%zz"), 400, "INVALID_ARGUMENT");
   expect_problem(c->Get("/api/docs/a%00b"), 400, "INVALID_ARGUMENT");
+  // The request log writes such a path with U+FFFD (it once threw and ended the host).
+  expect_problem(c->Get("/api/docs/a%FFb"), 400, "INVALID_ARGUMENT");
+  ASSERT_TRUE(c->Get("/no-such-%FF-file"));
   expect_problem(c->Get("/api/docs/a", with({{"X-Tenant", "no spaces"}})), 400, "INVALID_ARGUMENT");
   expect_problem(c->Get("/api/other"), 404, "NOT_FOUND");
   expect_problem(c->Delete("/api/docs/a"), 405, "METHOD_NOT_ALLOWED");
