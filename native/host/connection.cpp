@@ -80,7 +80,7 @@ class ConnectionStream final : public httplib::Stream {
   socket_t socket() const override { return sock_; }
 
  private:
-  static constexpr std::size_t kFlushBytes = 64 * 1024;
+  static constexpr std::size_t kFlushBytes = std::size_t{64} << 10;
 
   static bool would_block() { return errno == EAGAIN || errno == EWOULDBLOCK; }
 
@@ -126,7 +126,7 @@ class ConnectionStream final : public httplib::Stream {
 
   socket_t sock_;
   int read_timeout_ms_, write_timeout_ms_;
-  std::array<char, 16 * 1024> in_{};
+  std::array<char, std::size_t{16} << 10> in_{};
   std::size_t begin_ = 0, end_ = 0;
   std::string out_;
   mutable std::string remote_ip_, local_ip_;
