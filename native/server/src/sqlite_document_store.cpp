@@ -19,10 +19,11 @@ std::optional<StoredDocument> read_one(Statement& select) {
 
 }  // namespace
 
-// The database side of detail::write_document. A document's current version
-// is the newest row of its history, so a write adds that one row (one page
-// of the log) and touches nothing else; truce_document_ids only lists the
-// documents (one row each, written by the create).
+// The database side of detail::write_document. A document's current
+// version is the newest row of its history, so a write adds that one row
+// (mostly one page of the log) and touches nothing else;
+// truce_document_ids only lists the documents (one row each, written by
+// the create).
 class SqliteDocumentStore::Writer {
  public:
   // Versions past the history are deleted at every kPruneEvery-th version
