@@ -17,6 +17,7 @@
 #include <thread>
 
 #include "api.hpp"
+#include "connection.hpp"
 #include "options.hpp"
 #include "truce/json.hpp"
 #include "truce/postgres_document_store.hpp"
@@ -52,8 +53,15 @@ std::thread stop_on_signal(httplib::Server& server) {
   });
 }
 
+// JSON text for the log. Bytes that are not UTF-8 (a percent-decoded path
+// may hold any) are written as U+FFFD: to_json_text refuses them by
+// throwing, and a throw from cpp-httplib's logger ended the process.
+std::string log_text(const truce::Document& value) {
+  return value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+}
+
 // One write per line, so lines from several threads never interleave.
-void log_line(const truce::Document& fields) { std::cerr << (truce::to_json_text(fields) + "\n"); }
+void log_line(const truce::Document& fields) { std::cerr << (log_text(fields) + "\n"); }
 
 struct Stores {
   std::unique_ptr<truce::DocumentStore> documents;
@@ -177,7 +185,7 @@ int main(int argc, char** argv) {
   truce::host::Api api(*stores.documents, *stores.records, options.api, unix_ms_now);
   const ExpiredRecordPurger purger(*stores.records);
 
-  httplib::Server server;
+  truce::host::Server server;
   server.new_task_queue = [threads = options.threads] { return new httplib::ThreadPool(static_cast<size_t>(threads)); };
   // cpp-httplib refuses a longer body before reading it; the error handler
   // turns its bare 413 into the API's problem document.
@@ -232,8 +240,10 @@ int main(int argc, char** argv) {
   server.set_post_routing_handler([&api](const httplib::Request& request, httplib::Response& response) {
     api.metrics().count_request(route_of(request.path), method_of(request.method), response.status);
   });
+  // Written for every request, so put together directly rather than as a Document.
   server.set_logger([](const httplib::Request& request, const httplib::Response& response) {
-    log_line({{"method", request.method}, {"path", request.path}, {"status", response.status}});
+    std::cerr << (R"({"method":)" + log_text(request.method) + R"(,"path":)" + log_text(request.path) +
+                  R"(,"status":)" + std::to_string(response.status) + "}\n");
   });
 
   // Debian's cpp-httplib 0.11.4 listens with a backlog of 5 and leaves Nagle

@@ -3,7 +3,11 @@
 // test run's PostgreSQL cluster) and talks to it with cpp-httplib's client.
 #include <gtest/gtest.h>
 #include <httplib.h>
+#include <netinet/in.h>
 #include <sqlite3.h>
+#include <sys/socket.h>
+#include <sys/time.h>
+#include <unistd.h>
 
 #include <atomic>
 #include <cstdlib>
@@ -252,6 +256,9 @@ TEST(HostApi, HostileInputIsRefusedAndTheServerKeepsServing) {
                  "INVALID_PRECONDITION");
   expect_problem(c->Get("/api/docs/%zz"), 400, "INVALID_ARGUMENT");
   expect_problem(c->Get("/api/docs/a%00b"), 400, "INVALID_ARGUMENT");
+  // The request log writes such a path with U+FFFD (it once threw and ended the host).
+  expect_problem(c->Get("/api/docs/a%FFb"), 400, "INVALID_ARGUMENT");
+  ASSERT_TRUE(c->Get("/no-such-%FF-file"));
   expect_problem(c->Get("/api/docs/a", with({{"X-Tenant", "no spaces"}})), 400, "INVALID_ARGUMENT");
   expect_problem(c->Get("/api/other"), 404, "NOT_FOUND");
   expect_problem(c->Delete("/api/docs/a"), 405, "METHOD_NOT_ALLOWED");
@@ -278,6 +285,102 @@ TEST(HostApi, HostileInputIsRefusedAndTheServerKeepsServing) {
   EXPECT_EQ(c->Get("/api/docs/a%2fb", with({{"X-Tenant", "elsewhere"}}))->status, 200);
   expect_problem(c->Get("/api/docs/a/b", with({{"X-Tenant", "elsewhere"}})), 404, "NOT_FOUND");
   EXPECT_EQ(c->Get("/healthz")->status, 200);
+}
+
+// A plain loopback connection, for what cpp-httplib's client never does:
+// several requests in one send, a body held back until 100 Continue.
+class RawConnection {
+ public:
+  explicit RawConnection(int port) : fd_(::socket(AF_INET, SOCK_STREAM, 0)) {
+    sockaddr_in address{};
+    address.sin_family = AF_INET;
+    address.sin_port = htons(static_cast<std::uint16_t>(port));
+    address.sin_addr.s_addr = htonl(INADDR_LOOPBACK);
+    const timeval timeout{5, 0};
+    setsockopt(fd_, SOL_SOCKET, SO_RCVTIMEO, &timeout, sizeof timeout);
+    connected_ = ::connect(fd_, reinterpret_cast<const sockaddr*>(&address), sizeof address) == 0;
+  }
+  ~RawConnection() { ::close(fd_); }
+  RawConnection(const RawConnection&) = delete;
+  RawConnection& operator=(const RawConnection&) = delete;
+
+  bool connected() const { return connected_; }
+  void send_text(const std::string& text) const {
+    for (std::size_t sent = 0; sent < text.size();) {
+      const ssize_t n = ::send(fd_, text.data() + sent, text.size() - sent, MSG_NOSIGNAL);
+      if (n <= 0) return;
+      sent += static_cast<std::size_t>(n);
+    }
+  }
+  // Everything received until `done` holds for it, or the host stops
+  // sending (closed, or 5 s of silence).
+  std::string receive_until(const std::function<bool(const std::string&)>& done) {
+    char chunk[4096];
+    while (!done(received_)) {
+      const ssize_t n = ::recv(fd_, chunk, sizeof chunk, 0);
+      if (n <= 0) break;
+      received_.append(chunk, static_cast<std::size_t>(n));
+    }
+    return received_;
+  }
+
+ private:
+  int fd_;
+  bool connected_ = false;
+  std::string received_;
+};
+
+std::size_t count_of(const std::string& text, const std::string& part) {
+  std::size_t count = 0;
+  for (auto at = text.find(part); at != std::string::npos; at = text.find(part, at + 1)) ++count;
+  return count;
+}
+
+TEST(HostApi, PipelinedRequestsAreEachAnsweredInOrder) {
+  Host host;
+  RawConnection connection(host.process->port());
+  ASSERT_TRUE(connection.connected());
+  const std::string put =
+      "PUT /api/docs/piped HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIf-None-Match: *\r\n"
+      "Content-Length: 7\r\n\r\n{\"n\":1}";
+  const std::string get = "GET /api/docs/piped HTTP/1.1\r\nHost: x\r\n\r\n";
+  connection.send_text(put + get + get);
+  const std::string answers = connection.receive_until([](const std::string& text) {
+    return count_of(text, "HTTP/1.1 ") == 3 && text.size() >= 7 && text.compare(text.size() - 7, 7, "{\"n\":1}") == 0;
+  });
+  ASSERT_EQ(count_of(answers, "HTTP/1.1 "), 3u) << answers;
+  const auto created = answers.find("HTTP/1.1 201");
+  ASSERT_NE(created, std::string::npos) << answers;
+  EXPECT_NE(answers.find("HTTP/1.1 200", created), std::string::npos) << answers;
+  EXPECT_EQ(count_of(answers, "{\"n\":1}"), 3u) << answers;
+}
+
+TEST(HostApi, ABodyHeldBackForExpect100ContinueGetsTheGoAhead) {
+  Host host;
+  RawConnection connection(host.process->port());
+  ASSERT_TRUE(connection.connected());
+  connection.send_text(
+      "PUT /api/docs/waiting HTTP/1.1\r\nHost: x\r\nContent-Type: application/json\r\nIf-None-Match: *\r\n"
+      "Expect: 100-continue\r\nContent-Length: 7\r\n\r\n");
+  const std::string go_ahead = connection.receive_until(
+      [](const std::string& text) { return text.find("\r\n\r\n") != std::string::npos; });
+  ASSERT_EQ(go_ahead.rfind("HTTP/1.1 100 Continue\r\n\r\n", 0), 0u) << go_ahead;
+  connection.send_text("{\"n\":1}");
+  const std::string answer =
+      connection.receive_until([](const std::string& text) { return text.find("{\"n\":1}") != std::string::npos; });
+  EXPECT_NE(answer.find("HTTP/1.1 201"), std::string::npos) << answer;
+}
+
+TEST(HostApi, AStaticFileLargerThanOneSendArrivesWhole) {
+  TempDir site{"truce-site"};
+  std::string content;
+  for (int i = 0; content.size() < (1u << 20); ++i) content += "line " + std::to_string(i) + "\n";
+  std::ofstream(site.path / "big.txt", std::ios::binary) << content;
+  Host host({"--static", site.path.string()});
+  const auto r = host.client()->Get("/big.txt");
+  ASSERT_TRUE(r);
+  EXPECT_EQ(r->status, 200);
+  EXPECT_TRUE(r->body == content) << r->body.size() << " bytes";
 }
 
 // Read, increment, write with the version read (update_with_retry); count

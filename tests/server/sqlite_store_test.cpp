@@ -13,6 +13,7 @@
 #include "idempotency_store_conformance.hpp"
 #include "store_race.hpp"
 #include "temp_dir.hpp"
+#include "truce/json.hpp"
 #include "truce/sqlite_document_store.hpp"
 #include "truce/sqlite_idempotency_store.hpp"
 
@@ -96,7 +97,7 @@ TEST(SqliteIdempotencyStore, AnUnopenableFileIsStoreUnavailable) {
 // restarted, not grow with every write.
 TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
   const std::string path = fresh_path();
-  constexpr int kWriters = 4, kDocsEach = 50, kRounds = 120;  // 24,000 writes, about 75,000 log frames
+  constexpr int kWriters = 4, kDocsEach = 50, kRounds = 150;  // 30,000 writes, about 72,000 log frames
   std::atomic<bool> writing{true};
   std::uintmax_t largest_log = 0;
   {
@@ -130,7 +131,7 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
   // 8,000 frames (33 MB with 4 KiB pages), once the checkpointer gets its
   // turn: on a machine busy with other work that has been seen to take the
   // log to 60 MB, and under two parallel test runs to 135 MB. Without
-  // checkpoints, or without the restart, every one of the 75,000 frames stays:
+  // checkpoints, or without the restart, every one of the 72,000 frames stays:
   // about 300 MB whatever the load, so 200 MB still tells the two apart.
   EXPECT_LT(largest_log, 200u << 20);
 
@@ -154,6 +155,55 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
       &verdict, nullptr);
   sqlite3_close(db);
   EXPECT_EQ(verdict, "ok");
+}
+
+// A file from before truce_document_ids, where truce_documents held a copy
+// of each current version: opened, it keeps every document and version it
+// had and takes the next write.
+TEST(SqliteDocumentStore, AFileInTheOlderLayoutKeepsItsDocumentsAndHistory) {
+  const std::string path = fresh_path();
+  {
+    sqlite3* db = nullptr;
+    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+    ASSERT_EQ(sqlite3_exec(db, R"sql(
+      CREATE TABLE truce_documents (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+        doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID;
+      CREATE TABLE truce_document_versions (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+        doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id, version)) WITHOUT ROWID;
+      INSERT INTO truce_documents VALUES ('acme', 'a', 2, '{"v":2}', 20), ('acme', 'b', 1, '{"b":1}', 30);
+      INSERT INTO truce_document_versions VALUES ('acme', 'a', 1, '{"v":1}', 10), ('acme', 'a', 2, '{"v":2}', 20),
+        ('acme', 'b', 1, '{"b":1}', 30);)sql",
+                           nullptr, nullptr, nullptr),
+              SQLITE_OK);
+    sqlite3_close(db);
+  }
+  SqliteDocumentStore store(path);
+  EXPECT_EQ(store.count("acme"), 2u);
+  const auto a = store.get("acme", "a");
+  ASSERT_TRUE(a);
+  EXPECT_EQ(a->version, 2);
+  EXPECT_EQ(a->doc, parse_json(R"({"v":2})"));
+  EXPECT_EQ(a->updated_at, 20);
+  ASSERT_TRUE(store.get_version("acme", "a", 1));
+  EXPECT_EQ(store.get_version("acme", "a", 1)->doc, parse_json(R"({"v":1})"));
+  EXPECT_FALSE(store.put("acme", "b", parse_json("{}"), Expected::no_stream(), kT0).written);
+  const PutResult next = store.put("acme", "a", parse_json(R"({"v":3})"), Expected::exact(2), kT0);
+  ASSERT_TRUE(next.written);
+  EXPECT_EQ(next.version, 3);
+  EXPECT_EQ(store.get("acme", "a")->doc, parse_json(R"({"v":3})"));
+
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  int old_tables = -1;
+  sqlite3_exec(
+      db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'truce_documents'",
+      [](void* out, int, char** values, char**) {
+        *static_cast<int*>(out) = std::atoi(values[0]);
+        return 0;
+      },
+      &old_tables, nullptr);
+  sqlite3_close(db);
+  EXPECT_EQ(old_tables, 0);
 }
 
 }  // namespace

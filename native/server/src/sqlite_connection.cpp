@@ -30,23 +30,44 @@ CREATE TABLE IF NOT EXISTS truce_idempotency (
   body BLOB,
   PRIMARY KEY (scope, key)
 ) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS truce_documents (
+CREATE TABLE IF NOT EXISTS truce_document_ids (  -- one row per document, written when it is created
+  tenant TEXT NOT NULL,
+  id TEXT NOT NULL,
+  PRIMARY KEY (tenant, id)
+) WITHOUT ROWID;
+CREATE TABLE IF NOT EXISTS truce_document_versions (  -- the newest row of a document is its current version
   tenant TEXT NOT NULL,
   id TEXT NOT NULL,
   version INTEGER NOT NULL,
   doc TEXT NOT NULL,             -- compact JSON
   updated_at INTEGER NOT NULL,   -- Unix ms
-  PRIMARY KEY (tenant, id)
-) WITHOUT ROWID;
-CREATE TABLE IF NOT EXISTS truce_document_versions (
-  tenant TEXT NOT NULL,
-  id TEXT NOT NULL,
-  version INTEGER NOT NULL,
-  doc TEXT NOT NULL,
-  updated_at INTEGER NOT NULL,
   PRIMARY KEY (tenant, id, version)
 ) WITHOUT ROWID;
 )sql";
+
+namespace {
+
+// Files written before 2026-12 kept each current version twice: in
+// truce_document_versions and in a truce_documents row, which every write
+// updated (a second page in the log per write). Their ids move to
+// truce_document_ids and the table goes; the versions were all in history
+// already. Inside one IMMEDIATE transaction, so of two processes opening
+// such a file at once, one migrates and the other finds nothing left to do.
+void drop_the_documents_copy(Connection& connection) {
+  static const char* const kFind = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'truce_documents'";
+  const auto old_table_exists = [&] { return Statement(connection, kFind).step(); };
+  if (!old_table_exists()) return;
+  Transaction transaction(connection);
+  if (!old_table_exists()) return;
+  connection.exec(
+      "INSERT OR IGNORE INTO truce_document_versions (tenant, id, version, doc, updated_at) "
+      "SELECT tenant, id, version, doc, updated_at FROM truce_documents;"
+      "INSERT OR IGNORE INTO truce_document_ids (tenant, id) SELECT tenant, id FROM truce_documents;"
+      "DROP TABLE truce_documents;");
+  transaction.commit();
+}
+
+}  // namespace
 
 int BusyWait::retry(void* self, int tries) {
   auto& wait = *static_cast<BusyWait*>(self);
@@ -70,6 +91,7 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
     exec("PRAGMA journal_mode = WAL");
     exec("PRAGMA synchronous = NORMAL");  // durable across process crashes; WAL keeps it consistent
     exec(kSchema);
+    drop_the_documents_copy(*this);
     // An in-memory database has no WAL to checkpoint.
     if (sqlite3_db_filename(db_, "main")[0] != '\0') {
       checkpointer_ = std::make_unique<WalCheckpointer>(path, db_, busy_timeout);

@@ -19,23 +19,33 @@ std::optional<StoredDocument> read_one(Statement& select) {
 
 }  // namespace
 
-// The database side of detail::write_document.
+// The database side of detail::write_document. A document's current
+// version is the newest row of its history, so a write adds that one row
+// (mostly one page of the log) and touches nothing else;
+// truce_document_ids only lists the documents (one row each, written by
+// the create).
 class SqliteDocumentStore::Writer {
  public:
+  // Versions past the history are deleted at every kPruneEvery-th version
+  // (in one statement and mostly one page), not at every write; reads never
+  // see them (get_version).
+  static constexpr Version kPruneEvery = 16;
+
   explicit Writer(sqlite::Connection& connection) : connection_(connection) {}
 
   sqlite::Transaction begin() { return sqlite::Transaction(connection_); }
 
   std::optional<StoredDocument> current(const std::string& tenant, const std::string& id) {
     static const char* const kSelect =
-        "SELECT doc, version, updated_at FROM truce_documents WHERE tenant = ?1 AND id = ?2";
+        "SELECT doc, version, updated_at FROM truce_document_versions WHERE tenant = ?1 AND id = ?2 "
+        "ORDER BY version DESC LIMIT 1";
     Statement select(connection_, kSelect);
     select.bind(1, tenant).bind(2, id);
     return read_one(select);
   }
 
   std::size_t count(const std::string& tenant) {
-    static const char* const kCount = "SELECT COUNT(*) FROM truce_documents WHERE tenant = ?1";
+    static const char* const kCount = "SELECT COUNT(*) FROM truce_document_ids WHERE tenant = ?1";
     Statement select(connection_, kCount);
     select.bind(1, tenant);
     select.step();
@@ -43,30 +53,26 @@ class SqliteDocumentStore::Writer {
   }
 
   std::optional<Version> current_version(const std::string& tenant, const std::string& id) {
-    static const char* const kSelect = "SELECT version FROM truce_documents WHERE tenant = ?1 AND id = ?2";
+    static const char* const kSelect =
+        "SELECT version FROM truce_document_versions WHERE tenant = ?1 AND id = ?2 ORDER BY version DESC LIMIT 1";
     Statement select(connection_, kSelect);
     select.bind(1, tenant).bind(2, id);
     if (!select.step()) return std::nullopt;
     return select.integer(0);
   }
 
-  bool create(const std::string& tenant, const std::string& id, const std::string& text, UnixMs now) {
-    static const char* const kInsert =
-        "INSERT INTO truce_documents (tenant, id, version, doc, updated_at) VALUES (?1, ?2, 1, ?3, ?4) "
-        "ON CONFLICT (tenant, id) DO NOTHING";
+  // The transaction holds the write lock (BEGIN IMMEDIATE): nobody can have
+  // created the document since current_version found none.
+  bool create(const std::string& tenant, const std::string& id, const std::string&, UnixMs) {
+    static const char* const kInsert = "INSERT OR IGNORE INTO truce_document_ids (tenant, id) VALUES (?1, ?2)";
     Statement insert(connection_, kInsert);
-    insert.bind(1, tenant).bind(2, id).bind(3, text).bind(4, now);
+    insert.bind(1, tenant).bind(2, id);
     insert.step();
-    return sqlite3_changes(connection_.get()) == 1;
+    return true;
   }
 
-  void update(const std::string& tenant, const std::string& id, Version version, const std::string& text, UnixMs now) {
-    static const char* const kUpdate =
-        "UPDATE truce_documents SET version = ?3, doc = ?4, updated_at = ?5 WHERE tenant = ?1 AND id = ?2";
-    Statement update(connection_, kUpdate);
-    update.bind(1, tenant).bind(2, id).bind(3, version).bind(4, text).bind(5, now);
-    update.step();
-  }
+  // keep() writes the version, which makes it the current one.
+  void update(const std::string&, const std::string&, Version, const std::string&, UnixMs) {}
 
   void keep(const std::string& tenant, const std::string& id, Version version, const std::string& text, UnixMs now,
             std::size_t history) {
@@ -78,6 +84,7 @@ class SqliteDocumentStore::Writer {
     Statement insert(connection_, kInsert);
     insert.bind(1, tenant).bind(2, id).bind(3, version).bind(4, text).bind(5, now);
     insert.step();
+    if (version % kPruneEvery != 0) return;
     Statement prune(connection_, kPrune);
     prune.bind(1, tenant).bind(2, id).bind(3, version - static_cast<Version>(history));
     prune.step();
@@ -106,11 +113,13 @@ std::optional<StoredDocument> SqliteDocumentStore::get(const std::string& tenant
 
 std::optional<StoredDocument> SqliteDocumentStore::get_version(const std::string& tenant, const std::string& id,
                                                                Version version) {
+  // Within the last `history` versions: older ones may wait for the next prune.
   static const char* const kSelect =
-      "SELECT doc, version, updated_at FROM truce_document_versions WHERE tenant = ?1 AND id = ?2 AND version = ?3";
+      "SELECT doc, version, updated_at FROM truce_document_versions WHERE tenant = ?1 AND id = ?2 AND version = ?3 "
+      "AND version > (SELECT MAX(version) FROM truce_document_versions WHERE tenant = ?1 AND id = ?2) - ?4";
   std::lock_guard<std::mutex> lock(mutex_);
   Statement select(*connection_, kSelect);
-  select.bind(1, tenant).bind(2, id).bind(3, version);
+  select.bind(1, tenant).bind(2, id).bind(3, version).bind(4, static_cast<std::int64_t>(options_.history));
   return read_one(select);
 }
 
