@@ -509,8 +509,19 @@ class Printer {
         return;
       }
       case Document::value_t::binary: {  // never made from JSON text; printed as nlohmann does
-        const std::string text = value.dump();
-        put(text.data(), text.size());
+        const auto& binary = *value.get_ptr<const Document::binary_t*>();
+        put("{\"bytes\":[", 10);
+        for (std::size_t i = 0; i < binary.size(); ++i) {
+          if (i) put(',');
+          print_unsigned(binary[i]);
+        }
+        put("],\"subtype\":", 12);
+        if (binary.has_subtype()) {
+          print_unsigned(binary.subtype());
+        } else {
+          put("null", 4);
+        }
+        put('}');
         return;
       }
       case Document::value_t::null:

@@ -234,6 +234,12 @@ TEST(ToJsonText, EscapeHeavyStringsPrintAsNlohmannAndTheCanonicalFormDo) {
   }
 }
 
+TEST(ToJsonText, PrintsBinaryValuesAsNlohmannDoes) {
+  Document doc = {{"a", Document::binary({1, 2, 255})}, {"b", Document::binary({}, 7)}};
+  EXPECT_EQ(to_json_text(doc), doc.dump());
+  EXPECT_EQ(to_json_text(doc), R"({"a":{"bytes":[1,2,255],"subtype":null},"b":{"bytes":[],"subtype":7}})");
+}
+
 // ---- numbers: the parser's own decimal-to-double conversion -------------------
 
 std::uint64_t bits_of(double x) {
