@@ -3,14 +3,13 @@
 #include <algorithm>
 #include <cmath>
 #include <cstdint>
-#include <cstdio>
-#include <cstdlib>
 #include <cstring>
 #include <string_view>
 #include <vector>
 
 #include "truce/error.hpp"
 #include "truce/pointer.hpp"
+#include "double_text.hpp"
 #include "json_string.hpp"
 #include "utf8.hpp"
 
@@ -22,38 +21,17 @@ using Object = Document::object_t;
 // ---------------------------------------------------------------------------
 // Numbers. Emscripten 3.1.6's libc++ has no floating-point std::to_chars and
 // nlohmann's Grisu2 is not always shortest, so both targets share this: the
-// nearest p-digit decimal comes from printf (exact, ties to even, in glibc and
-// in musl), strtod tells whether it reads back as x, and the smallest p that
-// does is searched for, starting from Grisu2's answer (right nearly always,
-// but not guaranteed shortest, so only a hint): two probes per number.
+// nearest p-digit decimal is x's exact decimal expansion rounded (ties to
+// even), read back exactly (double_text.hpp) to tell whether it is x, and the
+// smallest p that does is searched for, starting from Grisu2's answer (right
+// nearly always, but not guaranteed shortest, so only a hint): two probes per
+// number.
 
 struct Decimal {
   char digits[24];
   int count = 0;  // significant digits
   int point = 0;  // ECMAScript's n: the value is 0.DIGITS x 10^point
 };
-
-Decimal nearest_decimal(double x, int precision) {
-  // "%.*e" may print the locale's decimal point, which can be any string:
-  // only the digits and the exponent are read back.
-  char text[64];
-  std::snprintf(text, sizeof text, "%.*e", precision - 1, x);
-  Decimal decimal;
-  const char* p = text;
-  for (; *p != '\0' && *p != 'e'; ++p)
-    if (*p >= '0' && *p <= '9') decimal.digits[decimal.count++] = *p;
-  if (*p == 'e') decimal.point = static_cast<int>(std::strtol(p + 1, nullptr, 10)) + 1;
-  return decimal;
-}
-
-// Written without a decimal point, so strtod's locale does not matter.
-double read_back(const Decimal& decimal) {
-  char text[48];
-  std::memcpy(text, decimal.digits, static_cast<std::size_t>(decimal.count));
-  std::snprintf(text + decimal.count, sizeof text - static_cast<std::size_t>(decimal.count), "e%d",
-                decimal.point - decimal.count);
-  return std::strtod(text, nullptr);
-}
 
 // The next decimal up with as many digits (999 -> 1000 keeps 3 significant digits).
 void increment(Decimal& decimal) {
@@ -67,6 +45,29 @@ void increment(Decimal& decimal) {
   }
 }
 
+// x rounded to `precision` significant digits, ties to even (what printf's
+// "%.*e" gives).
+Decimal nearest_decimal(const detail::ExactDecimal& exact, int precision) {
+  Decimal decimal;
+  decimal.count = precision;
+  decimal.point = exact.point;
+  const auto available = static_cast<int>(exact.digits.size());
+  for (int i = 0; i < precision; ++i)
+    decimal.digits[i] = i < available ? exact.digits[static_cast<std::size_t>(i)] : '0';
+  if (available > precision) {
+    // The expansion ends in a nonzero digit: a 5 with more after it is above half.
+    const char next = exact.digits[static_cast<std::size_t>(precision)];
+    const bool odd = (decimal.digits[precision - 1] - '0') % 2 == 1;
+    if (next > '5' || (next == '5' && (available > precision + 1 || odd))) increment(decimal);
+  }
+  return decimal;
+}
+
+double read_back(const Decimal& decimal) {
+  return detail::decimal_to_double(std::string_view(decimal.digits, static_cast<std::size_t>(decimal.count)),
+                                   decimal.point - decimal.count);
+}
+
 // A normal power of two above the smallest normal: the only doubles whose
 // neighbour below is closer than their neighbour above.
 bool has_narrow_gap_below(double x) {
@@ -77,8 +78,8 @@ bool has_narrow_gap_below(double x) {
 }
 
 // The p-digit decimal that reads back as x and is closest to it, if any.
-bool shortest_with(double x, int precision, Decimal& out) {
-  Decimal decimal = nearest_decimal(x, precision);
+bool shortest_with(double x, const detail::ExactDecimal& exact, int precision, Decimal& out) {
+  Decimal decimal = nearest_decimal(exact, precision);
   const double back = read_back(decimal);
   if (back == x) {
     out = decimal;
@@ -118,18 +119,19 @@ int significant_digits(const char* first, const char* last) {
 // decimal that reads back, nearly always a shortest one: its length is
 // checked (one probe with a digit less) and only searched below when wrong.
 Decimal shortest_decimal(double x) {
+  const detail::ExactDecimal exact = detail::exact_decimal(x);
   char hint[64];
   const int hinted = significant_digits(hint, nlohmann::detail::to_chars(hint, hint + sizeof hint, x));
   Decimal best;
   int high = hinted;  // the fewest digits known to read back; `best` holds them
-  if (high < 1 || high > 17 || !shortest_with(x, high, best)) {
+  if (high < 1 || high > 17 || !shortest_with(x, exact, high, best)) {
     high = 17;
-    shortest_with(x, high, best);
+    shortest_with(x, exact, high, best);
   }
   int low = 1;  // fewer digits than this are known not to
   if (low < high) {
     Decimal shorter;
-    if (shortest_with(x, high - 1, shorter)) {
+    if (shortest_with(x, exact, high - 1, shorter)) {
       best = shorter;
       --high;
     } else {
@@ -139,7 +141,7 @@ Decimal shortest_decimal(double x) {
   while (low < high) {
     const int middle = (low + high) / 2;
     Decimal candidate;
-    if (shortest_with(x, middle, candidate)) {
+    if (shortest_with(x, exact, middle, candidate)) {
       high = middle;
       best = candidate;
     } else {

@@ -4,8 +4,7 @@
 #include <cstdint>
 #include <utility>
 
-#include "truce/json.hpp"
-#include "utf8.hpp"
+#include "printable.hpp"
 
 namespace truce {
 namespace {
@@ -47,34 +46,6 @@ const CodeInfo& info(Code code) noexcept {
   return kCodes.back();
 }
 
-using detail::is_valid_utf8;
-
-bool holds_only_valid_utf8(const Document& value) {
-  if (value.is_string()) return is_valid_utf8(value.get_ref<const std::string&>());
-  if (value.is_object()) {
-    for (const auto& [key, item] : value.items())
-      if (!is_valid_utf8(key) || !holds_only_valid_utf8(item)) return false;
-  } else if (value.is_array()) {
-    for (const auto& item : value)
-      if (!holds_only_valid_utf8(item)) return false;
-  }
-  return true;
-}
-
-// Errors often quote the bad input they reject (a header with stray bytes, a
-// key): keep them printable as JSON by turning invalid sequences into U+FFFD.
-Document printable(Document value) {
-  if (holds_only_valid_utf8(value)) return value;
-  // Our own parser, not nlohmann's: the module then carries one parser (26 KB
-  // less .wasm). The text is what we just printed, so nothing limits it.
-  return parse_json(value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace), ParseLimits::none());
-}
-
-std::string printable(std::string text) {
-  if (is_valid_utf8(text)) return text;
-  return printable(Document(std::move(text))).get<std::string>();
-}
-
 }  // namespace
 
 std::string_view code_name(Code code) noexcept { return info(code).name; }
@@ -88,7 +59,7 @@ std::optional<Code> code_from_name(std::string_view name) noexcept {
 int http_status(Code code) noexcept { return info(code).status; }
 
 Error::Error(Code code, std::string message, Document details)
-    : code_(code), message_(printable(std::move(message))), details_(printable(std::move(details))) {}
+    : code_(code), message_(detail::printable(std::move(message))), details_(detail::printable(std::move(details))) {}
 
 Document Error::to_json() const {
   Document out = Document::object();
@@ -105,7 +76,7 @@ Document Error::to_problem_json(std::string_view instance) const {
   out["title"] = std::string(info(code_).title);
   out["status"] = status();
   out["detail"] = message_;
-  if (!instance.empty()) out["instance"] = printable(std::string(instance));
+  if (!instance.empty()) out["instance"] = detail::printable(std::string(instance));
   out["code"] = std::string(code_name());
   out["details"] = details_;
   return out;

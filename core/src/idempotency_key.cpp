@@ -9,13 +9,13 @@
 
 #include <algorithm>
 #include <cerrno>
-#include <chrono>
 #include <cstring>
 #include <ctime>
 #include <mutex>
 
 #include "random_bytes.hpp"
 #include "truce/error.hpp"
+#include "truce/mutex.hpp"
 
 namespace truce {
 
@@ -83,9 +83,18 @@ void random_bytes(void* out, std::size_t size) {
 
 namespace {
 
+// The C clock rather than std::chrono::system_clock, whose failure path
+// (std::system_error and its message formatting) would put printf into the
+// WASM module; a clock that cannot be read gives the epoch.
+std::timespec unix_now() {
+  std::timespec now{};
+  if (std::timespec_get(&now, TIME_UTC) == 0) now = {};
+  return now;
+}
+
 std::int64_t unix_ms_now() {
-  return std::chrono::duration_cast<std::chrono::milliseconds>(std::chrono::system_clock::now().time_since_epoch())
-      .count();
+  const std::timespec now = unix_now();
+  return static_cast<std::int64_t>(now.tv_sec) * 1000 + now.tv_nsec / 1000000;
 }
 
 int hex_value(char c) {
@@ -98,7 +107,7 @@ int hex_value(char c) {
 // State of the UUIDv7 generator: the millisecond of the last key and the
 // 42-bit counter it used (12 bits of rand_a and the top 30 of rand_b).
 struct V7Clock {
-  std::mutex mutex;
+  Mutex mutex;
   std::int64_t last_ms = -1;
   std::uint64_t counter = 0;
 };
@@ -164,7 +173,7 @@ Uuid new_uuid_v7() {
   std::uint64_t counter = 0;
   {
     V7Clock& clock = v7_clock();
-    std::lock_guard<std::mutex> lock(clock.mutex);
+    std::lock_guard<Mutex> lock(clock.mutex);
     if (ms > clock.last_ms) {
       // A new millisecond: a random start with its top bit clear, so the
       // counter has room to grow before it would spill into the timestamp.
@@ -213,7 +222,7 @@ std::string random_base36(std::size_t count) {
 }
 
 std::string new_session_id() {
-  const std::time_t now = std::chrono::system_clock::to_time_t(std::chrono::system_clock::now());
+  const std::time_t now = unix_now().tv_sec;
   std::tm utc{};
   gmtime_r(&now, &utc);
   char stamp[32];

@@ -1,10 +1,8 @@
 #include "truce/json.hpp"
 
 #include <algorithm>
-#include <clocale>
 #include <cmath>
 #include <cstdint>
-#include <cstdlib>
 #include <cstring>
 #include <iterator>
 #include <limits>
@@ -12,6 +10,7 @@
 #include <vector>
 
 #include "truce/error.hpp"
+#include "double_text.hpp"
 #include "json_string.hpp"
 #include "utf8.hpp"
 
@@ -44,10 +43,7 @@ std::string describe(const char* p, const char* end) {
 class Parser {
  public:
   Parser(std::string_view text, const ParseLimits& limits)
-      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), limits_(limits) {
-    const char* point = std::localeconv()->decimal_point;
-    decimal_point_ = point && *point ? *point : '.';
-  }
+      : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), limits_(limits) {}
 
   // Values of open containers wait on one scratch stack and each container is
   // allocated once, at its final size, when it closes (RapidJSON's way): no
@@ -405,7 +401,7 @@ class Parser {
                                           : -static_cast<std::int64_t>(magnitude);
       }
     }
-    const double value = to_double(start, p_);
+    const double value = detail::parse_double(std::string_view(start, static_cast<std::size_t>(p_ - start)));
     // JSON has no infinity: refuse rather than store a value no JSON text can hold.
     if (!std::isfinite(value)) {
       const std::string number(start, std::min<std::size_t>(static_cast<std::size_t>(p_ - start), 32));
@@ -415,21 +411,10 @@ class Parser {
     return value;
   }
 
-  // strtod reads the locale's decimal point; JSON's is always '.'.
-  double to_double(const char* first, const char* last) {
-    std::string text(first, last);
-    if (decimal_point_ != '.') {
-      for (char& c : text)
-        if (c == '.') c = decimal_point_;
-    }
-    return std::strtod(text.c_str(), nullptr);
-  }
-
   const char* begin_;
   const char* p_;
   const char* end_;
   const ParseLimits& limits_;
-  char decimal_point_ = '.';
   std::string decoded_keys_;  // names that had escapes, decoded, while their objects are open
 };
 
@@ -524,8 +509,19 @@ class Printer {
         return;
       }
       case Document::value_t::binary: {  // never made from JSON text; printed as nlohmann does
-        const std::string text = value.dump();
-        put(text.data(), text.size());
+        const auto& binary = *value.get_ptr<const Document::binary_t*>();
+        put("{\"bytes\":[", 10);
+        for (std::size_t i = 0; i < binary.size(); ++i) {
+          if (i) put(',');
+          print_unsigned(binary[i]);
+        }
+        put("],\"subtype\":", 12);
+        if (binary.has_subtype()) {
+          print_unsigned(binary.subtype());
+        } else {
+          put("null", 4);
+        }
+        put('}');
         return;
       }
       case Document::value_t::null:

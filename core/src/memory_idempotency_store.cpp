@@ -123,7 +123,7 @@ bool MemoryIdempotencyStore::make_room(std::size_t bytes, std::size_t entries) {
 }
 
 ClaimResult MemoryIdempotencyStore::claim(ClaimRequest request) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   const std::size_t hash = hash_of(request.scope, request.key);
   if (Entry* existing = lookup(hash, request.scope, request.key)) {
     const IdempotencyRecord& record = existing->record;
@@ -156,7 +156,7 @@ ClaimResult MemoryIdempotencyStore::claim(ClaimRequest request) {
 
 bool MemoryIdempotencyStore::complete(const std::string& scope, const std::string& key, const std::string& token,
                                       const StoredResponse& response, UnixMs expires_at) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   Entry* entry = lookup(hash_of(scope, key), scope, key);
   if (!entry || entry->record.state != IdempotencyRecord::State::InProgress || entry->record.token != token)
     return false;
@@ -177,7 +177,7 @@ bool MemoryIdempotencyStore::complete(const std::string& scope, const std::strin
 }
 
 bool MemoryIdempotencyStore::release(const std::string& scope, const std::string& key, const std::string& token) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   Entry* entry = lookup(hash_of(scope, key), scope, key);
   if (!entry || entry->record.state != IdempotencyRecord::State::InProgress || entry->record.token != token)
     return false;
@@ -186,14 +186,14 @@ bool MemoryIdempotencyStore::release(const std::string& scope, const std::string
 }
 
 std::optional<IdempotencyRecord> MemoryIdempotencyStore::find(const std::string& scope, const std::string& key) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   const Entry* entry = lookup(hash_of(scope, key), scope, key);
   if (!entry) return std::nullopt;
   return entry->record;
 }
 
 std::size_t MemoryIdempotencyStore::purge_expired(UnixMs now) {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   std::vector<Entry*> expired;
   for (const Slot& slot : slots_)
     if (slot.entry && slot.entry->record.expires_at <= now) expired.push_back(slot.entry);
@@ -202,12 +202,12 @@ std::size_t MemoryIdempotencyStore::purge_expired(UnixMs now) {
 }
 
 std::size_t MemoryIdempotencyStore::size() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   return count_;
 }
 
 std::size_t MemoryIdempotencyStore::bytes() const {
-  std::lock_guard<std::mutex> lock(mutex_);
+  std::lock_guard<Mutex> lock(mutex_);
   return bytes_;
 }
 

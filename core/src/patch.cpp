@@ -9,6 +9,7 @@
 #include <vector>
 
 #include "truce/error.hpp"
+#include "printable.hpp"
 
 namespace truce {
 namespace {
@@ -86,7 +87,7 @@ std::string item_count(std::size_t count) { return std::to_string(count) + (coun
 // A value for a message, cut short so that a huge value cannot flood a log.
 std::string preview(const Document& value) {
   constexpr std::size_t kMaxBytes = 60;
-  std::string text = value.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+  std::string text = detail::printable_json_text(value);
   if (text.size() <= kMaxBytes) return text;
   std::size_t cut = kMaxBytes;
   while (cut > 0 && (static_cast<unsigned char>(text[cut]) & 0xC0) == 0x80) --cut;  // keep UTF-8 whole

@@ -3,6 +3,7 @@
 #include <limits>
 
 #include "decimal.hpp"
+#include "printable.hpp"
 
 namespace truce {
 namespace {
@@ -10,7 +11,7 @@ namespace {
 // The rejected value is quoted as JSON; it may come from a header holding any
 // bytes, so invalid UTF-8 is quoted as U+FFFD instead of failing the quote.
 [[noreturn]] void invalid(const Document& wire) {
-  const std::string what = wire.dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace);
+  const std::string what = detail::printable_json_text(wire);
   throw Error(Code::InvalidVersion, "Invalid version: " + what, {{"value", what}});
 }
 

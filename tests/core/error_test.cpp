@@ -2,6 +2,8 @@
 
 #include <gtest/gtest.h>
 
+#include <random>
+
 #include "truce/json.hpp"
 
 namespace truce {
@@ -64,6 +66,24 @@ TEST(Error, InvalidUtf8InMessageOrDetailsBecomesReplacementCharacters) {
   EXPECT_EQ(error.details().at("header"), "\"a\xEF\xBF\xBD\"");
   EXPECT_EQ(error.details().at("ok"), "é");
   EXPECT_NO_THROW(error.to_problem_json().dump());
+}
+
+// Spelled as nlohmann's dump with error_handler_t::replace spelled them
+// (which the messages used before): one U+FFFD per maximal invalid subpart.
+TEST(Error, ReplacementCharactersFollowNlohmannsReplaceHandler) {
+  std::mt19937 rng(20261202);
+  const unsigned char interesting[] = {0x41, 0x7F, 0x80, 0x8F, 0x90, 0x9F, 0xA0, 0xBF, 0xC0, 0xC1, 0xC2, 0xDF,
+                                       0xE0, 0xE1, 0xEC, 0xED, 0xEE, 0xEF, 0xF0, 0xF1, 0xF3, 0xF4, 0xF5, 0xFF};
+  for (int i = 0; i < 20000; ++i) {
+    std::string text;
+    for (std::size_t n = rng() % 10; n > 0; --n) text += static_cast<char>(interesting[rng() % sizeof interesting]);
+    const Document expected =
+        Document::parse(Document(text).dump(-1, ' ', false, nlohmann::detail::error_handler_t::replace));
+    const Error error(Code::InvalidArgument, text, {{text, text}});
+    ASSERT_EQ(error.message(), expected.get<std::string>()) << Document(text).dump(-1, ' ', true,
+                                                                     nlohmann::detail::error_handler_t::replace);
+    ASSERT_EQ(error.details(), Document({{expected, expected}}));
+  }
 }
 
 }  // namespace

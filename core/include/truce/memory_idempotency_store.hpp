@@ -6,12 +6,12 @@
 // progress are left to evict.
 
 #include <cstddef>
-#include <mutex>
 #include <string>
 #include <string_view>
 #include <vector>
 
 #include "truce/idempotency_store.hpp"
+#include "truce/mutex.hpp"
 
 namespace truce {
 
@@ -70,7 +70,7 @@ class MemoryIdempotencyStore final : public IdempotencyStore {
   bool make_room(std::size_t bytes, std::size_t entries);
 
   MemoryStoreLimits limits_;
-  mutable std::mutex mutex_;
+  mutable Mutex mutex_;
   std::vector<Slot> slots_;  // size: a power of two
   std::size_t count_ = 0;
   std::size_t bytes_ = 0;
