@@ -15,6 +15,10 @@
 namespace truce::host {
 namespace {
 
+// A connection is served by one thread from its first request to its last,
+// and handlers run on that thread.
+thread_local bool closing_after_answer = false;
+
 int to_ms(time_t sec, time_t usec) { return static_cast<int>(sec * 1000 + usec / 1000); }
 
 // One connection's bytes both ways. Reads come from a buffer filled by one
@@ -135,6 +139,8 @@ class ConnectionStream final : public httplib::Stream {
 
 }  // namespace
 
+void Server::close_after_answer() { closing_after_answer = true; }
+
 // cpp-httplib's own loop, over the stream above: up to keep_alive_max_count_
 // requests, each awaited for at most keep_alive_timeout_sec_, until the
 // server stops.
@@ -147,9 +153,10 @@ bool Server::process_and_close_socket(socket_t sock) {
     for (std::size_t left = keep_alive_max_count_;
          left > 0 && svr_sock_ != INVALID_SOCKET && stream.wait_for_request(keep_alive_ms); --left) {
       bool closed = false;
+      closing_after_answer = false;
       ok = process_request(stream, left == 1, closed, nullptr);
       ok = stream.flush() && ok;
-      if (!ok || closed) break;
+      if (!ok || closed || closing_after_answer) break;
     }
   }
   ::shutdown(sock, SHUT_RDWR);

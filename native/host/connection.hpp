@@ -16,6 +16,13 @@
 namespace truce::host {
 
 class Server : public httplib::Server {
+ public:
+  // Called while a request is answered (from a handler): the connection
+  // closes once the answer is sent. For requests whose framing is lost (a
+  // request line or header that could not be read), where the bytes after
+  // them are no request either.
+  static void close_after_answer();
+
  private:
   bool process_and_close_socket(socket_t sock) override;
 };

@@ -13,7 +13,9 @@
 #include <iostream>
 #include <memory>
 #include <mutex>
+#include <optional>
 #include <stdexcept>
+#include <string>
 #include <thread>
 
 #include "api.hpp"
@@ -157,6 +159,30 @@ void from_api(const truce::host::HttpResponse& answer, httplib::Response& respon
   if (content_type) response.set_content(answer.body, content_type->c_str());
 }
 
+// What cpp-httplib refuses by itself, before any route runs: a body past
+// the limit (413, refused unread), a request target past its compiled-in
+// maximum (414), a request line, header or body framing it cannot read, a
+// header line past its maximum among them (400).
+std::optional<truce::Error> bare_refusal(int status, std::size_t max_body_bytes) {
+  switch (status) {
+    case 413:
+      return truce::host::body_too_large(max_body_bytes);
+    case 414:
+      return truce::Error(truce::Code::LimitExceeded,
+                          "The request target is longer than " +
+                              std::to_string(CPPHTTPLIB_REQUEST_URI_MAX_LENGTH) + " bytes",
+                          {{"limit", "uri_bytes"}, {"max", CPPHTTPLIB_REQUEST_URI_MAX_LENGTH}});
+    case 400:
+      return truce::Error(truce::Code::InvalidArgument,
+                          "The request could not be read as HTTP/1.1: a malformed request line, header or body "
+                          "framing, or a line longer than " +
+                              std::to_string(CPPHTTPLIB_HEADER_MAX_LENGTH) + " bytes",
+                          {{"maxLineBytes", CPPHTTPLIB_HEADER_MAX_LENGTH}});
+    default:
+      return std::nullopt;
+  }
+}
+
 }  // namespace
 
 int main(int argc, char** argv) {
@@ -198,15 +224,26 @@ int main(int argc, char** argv) {
   // their thread after a second.
   server.set_keep_alive_max_count(1000);
   server.set_keep_alive_timeout(1);
-  // Only cpp-httplib's own bare 413 (body past the limit, refused unread);
-  // the API's answers already carry their problem documents.
-  const httplib::Server::HandlerWithResponse bare_413_to_problem =
+  // Only cpp-httplib's own refusals, which come without a body; the API's
+  // answers already carry their problem documents, and a missing file keeps
+  // its plain 404.
+  const httplib::Server::HandlerWithResponse bare_refusal_to_problem =
       [max = options.api.max_body_bytes](const httplib::Request& request, httplib::Response& response) {
-        if (response.status != 413 || !response.body.empty()) return httplib::Server::HandlerResponse::Unhandled;
-        from_api(truce::host::HttpResponse::problem(truce::host::body_too_large(max), request.path), response);
+        const auto refusal = response.body.empty() ? bare_refusal(response.status, max) : std::nullopt;
+        if (!refusal) return httplib::Server::HandlerResponse::Unhandled;
+        truce::Document problem = refusal->to_problem_json(request.path);
+        problem["status"] = response.status;  // 414 stays 414, though LIMIT_EXCEEDED is otherwise 413
+        from_api(truce::host::HttpResponse::json(response.status, problem, "application/problem+json"), response);
+        // What follows an unreadable request line or header is no request
+        // either (RFC 9112 §2.2): close rather than read it as one. A 413's
+        // body was skipped, so its connection goes on.
+        if (response.status != 413) {
+          response.set_header("Connection", "close");
+          truce::host::Server::close_after_answer();
+        }
         return httplib::Server::HandlerResponse::Handled;
       };
-  server.set_error_handler(bare_413_to_problem);
+  server.set_error_handler(bare_refusal_to_problem);
   const auto serve_api = [&api](const httplib::Request& request, httplib::Response& response) {
     // cpp-httplib would cut the answer to a Range header while keeping our
     // status 200 and ETag: API answers are whole documents, so ranges are

@@ -383,6 +383,39 @@ TEST(HostApi, AStaticFileLargerThanOneSendArrivesWhole) {
   EXPECT_TRUE(r->body == content) << r->body.size() << " bytes";
 }
 
+TEST(HostApi, RefusalsCppHttplibMakesItselfAreProblemJsonToo) {
+  Host host;
+  // One answer, then the host closes: what followed the unreadable part is
+  // not read as another request.
+  const auto expect_problem = [&](const std::string& request, int status, const char* code) {
+    RawConnection connection(host.process->port());
+    ASSERT_TRUE(connection.connected());
+    connection.send_text(request);
+    const std::string answer = connection.receive_until([](const std::string&) { return false; });
+    ASSERT_EQ(answer.rfind("HTTP/1.1 " + std::to_string(status) + " ", 0), 0u) << answer;
+    EXPECT_EQ(count_of(answer, "HTTP/1.1 "), 1u) << answer;
+    EXPECT_NE(answer.find("Connection: close\r\n"), std::string::npos) << answer;
+    EXPECT_NE(answer.find("Content-Type: application/problem+json\r\n"), std::string::npos) << answer;
+    const Document problem = parse_json(answer.substr(answer.find("\r\n\r\n") + 4));
+    EXPECT_EQ(problem["status"], status);
+    EXPECT_EQ(problem["code"], code);
+  };
+  // A request target past cpp-httplib's 8,192 bytes.
+  expect_problem("GET /api/docs/" + std::string(9000, 'a') + " HTTP/1.1\r\nHost: x\r\n\r\n", 414,
+                 "LIMIT_EXCEEDED");
+  // A header line past its 8,192 bytes, and a request line that is no request line.
+  expect_problem("GET /api/docs/a HTTP/1.1\r\nHost: x\r\nX-Long: " + std::string(9000, 'a') + "\r\n\r\n", 400,
+                 "INVALID_ARGUMENT");
+  expect_problem("NONSENSE\r\n\r\nGET /healthz HTTP/1.1\r\nHost: x\r\n\r\n", 400, "INVALID_ARGUMENT");
+  // A missing file keeps its plain 404, and the host keeps serving.
+  auto c = host.client();
+  const auto missing = c->Get("/no-such-file.txt");
+  ASSERT_TRUE(missing);
+  EXPECT_EQ(missing->status, 404);
+  EXPECT_EQ(missing->get_header_value("Content-Type").find("problem"), std::string::npos);
+  EXPECT_EQ(c->Get("/healthz")->status, 200);
+}
+
 // Read, increment, write with the version read (update_with_retry); count
 // the writes the server acknowledged. The final counter must equal them.
 int run_counters(int port_a, int port_b, int clients, int cycles) {
