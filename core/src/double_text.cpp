@@ -282,9 +282,10 @@ double parse_double(std::string_view number) noexcept {
     ++p;
     const bool exponent_negative = p != end && *p == '-';
     if (p != end && (*p == '+' || *p == '-')) ++p;
-    // Capped far beyond any double and any text's digit count, so it cannot overflow.
+    // Capped far beyond any double and any text's digit count (10^17 digits),
+    // so it cannot overflow.
     for (; p != end; ++p)
-      if (exponent < 1000000000) exponent = exponent * 10 + (*p - '0');
+      if (exponent < 100000000000000000) exponent = exponent * 10 + (*p - '0');
     if (exponent_negative) exponent = -exponent;
   }
   const char* const dot = std::find(first, mantissa_end, '.');

@@ -30,7 +30,16 @@ class ConnectionStream final : public httplib::Stream {
       : sock_(sock), read_timeout_ms_(read_timeout_ms), write_timeout_ms_(write_timeout_ms) {}
 
   // True when a request's first bytes are here or arrive within `timeout_ms`.
-  bool wait_for_request(int timeout_ms) const { return begin_ < end_ || wait(POLLIN, timeout_ms); }
+  // Empty lines before a request are skipped (RFC 9112 §2.2: some clients
+  // send a CRLF after a body): those already here, and those of one more
+  // read, so a client cannot keep the connection with empty lines alone.
+  bool wait_for_request(int timeout_ms) {
+    for (int reads = 0;; ++reads) {
+      while (begin_ < end_ && (in_[begin_] == '\r' || in_[begin_] == '\n')) ++begin_;
+      if (begin_ < end_) return true;
+      if (reads == 2 || !wait(POLLIN, timeout_ms) || fill() <= 0) return false;
+    }
+  }
 
   // Sends what was written; false when the client is gone or stopped reading
   // for longer than the write timeout.

@@ -355,6 +355,18 @@ TEST(HostApi, PipelinedRequestsAreEachAnsweredInOrder) {
   EXPECT_EQ(count_of(answers, "{\"n\":1}"), 3u) << answers;
 }
 
+TEST(HostApi, EmptyLinesBetweenRequestsAreSkipped) {
+  Host host;
+  RawConnection connection(host.process->port());
+  ASSERT_TRUE(connection.connected());
+  const std::string health = "GET /healthz HTTP/1.1\r\nHost: x\r\n\r\n";
+  connection.send_text("\r\n" + health + "\r\n" + health);
+  const std::string answers = connection.receive_until(
+      [](const std::string& text) { return count_of(text, "{\"status\":\"ok\"}") == 2 || count_of(text, " 400 ") > 0; });
+  EXPECT_EQ(count_of(answers, "HTTP/1.1 200 "), 2u) << answers;
+  EXPECT_EQ(count_of(answers, "HTTP/1.1 "), 2u) << answers;
+}
+
 TEST(HostApi, ABodyHeldBackForExpect100ContinueGetsTheGoAhead) {
   Host host;
   RawConnection connection(host.process->port());

@@ -89,6 +89,32 @@ TEST_P(DocumentStoreConformance, KeepsTheLastVersionsForMergingAndPrunesOlderOne
   EXPECT_TRUCE_ERROR(open(DocumentStoreOptions{0}), Code::InvalidArgument);
 }
 
+// Past the stores' pruning points (SQLite prunes at every 16th version):
+// exactly the last `history` versions stay readable, and a history longer
+// than any version number ("keep everything") keeps them all and the
+// current one (SIZE_MAX once wrapped to -1 and pruned the document away).
+TEST_P(DocumentStoreConformance, HistoryHoldsAcrossManyWritesWhateverItsLength) {
+  for (const std::size_t history : {std::size_t{3}, std::size_t{17}, SIZE_MAX}) {
+    DocumentStoreOptions options;
+    options.history = history;
+    const auto store = open(options);
+    const std::string id = "doc-" + std::to_string(history);
+    constexpr Version kWrites = 40;
+    ASSERT_TRUE(store->put("acme", id, task("v1"), Expected::no_stream(), kT0).written);
+    for (Version v = 1; v < kWrites; ++v)
+      ASSERT_TRUE(store->put("acme", id, task("v" + std::to_string(v + 1)), Expected::any(), kT0 + v).written);
+    const auto current = store->get("acme", id);
+    ASSERT_TRUE(current) << "history " << history;
+    EXPECT_EQ(current->version, kWrites);
+    EXPECT_EQ(current->doc, task("v" + std::to_string(kWrites)));
+    for (Version v = 1; v <= kWrites; ++v) {
+      const bool kept = history == SIZE_MAX || v > kWrites - static_cast<Version>(history);
+      EXPECT_EQ(store->get_version("acme", id, v).has_value(), kept) << "history " << history << ", version " << v;
+    }
+  }
+  EXPECT_EQ(store_->count("acme"), 3u);
+}
+
 TEST_P(DocumentStoreConformance, TenantsNeverSeeEachOthersDocuments) {
   ASSERT_TRUE(store_->put("acme", "doc-1", task("acme's"), Expected::no_stream(), kT0).written);
   EXPECT_FALSE(store_->get("globex", "doc-1"));

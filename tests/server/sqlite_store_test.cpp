@@ -192,18 +192,54 @@ TEST(SqliteDocumentStore, AFileInTheOlderLayoutKeepsItsDocumentsAndHistory) {
   EXPECT_EQ(next.version, 3);
   EXPECT_EQ(store.get("acme", "a")->doc, parse_json(R"({"v":3})"));
 
+  // What an older truce-host does on opening the file: its CREATE TABLE
+  // finds the view and does nothing, its reads see the current versions,
+  // its writes fail instead of starting documents over at version 1.
   sqlite3* db = nullptr;
   ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  int old_tables = -1;
+  const auto rows = [&](const char* sql) {
+    std::string out;
+    sqlite3_exec(
+        db, sql,
+        [](void* text, int columns, char** values, char**) {
+          for (int i = 0; i < columns; ++i) *static_cast<std::string*>(text) += std::string(values[i]) + ";";
+          return 0;
+        },
+        &out, nullptr);
+    return out;
+  };
+  EXPECT_EQ(rows("SELECT type FROM sqlite_master WHERE name = 'truce_documents'"), "view;");
+  EXPECT_EQ(sqlite3_exec(db, R"sql(
+      CREATE TABLE IF NOT EXISTS truce_documents (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
+        doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID;)sql",
+                         nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  EXPECT_EQ(rows("SELECT id, version, doc FROM truce_documents WHERE tenant = 'acme' ORDER BY id"),
+            R"(a;3;{"v":3};b;1;{"b":1};)");
+  EXPECT_NE(sqlite3_exec(db, "INSERT INTO truce_documents VALUES ('acme', 'c', 1, '{}', 40)", nullptr, nullptr, nullptr),
+            SQLITE_OK);
+  sqlite3_close(db);
+  EXPECT_FALSE(store.get("acme", "c"));
+}
+
+TEST(SqliteDocumentStore, ANewFileOffersOlderTruceHostsTheCurrentDocumentsAsAReadOnlyView) {
+  const std::string path = fresh_path();
+  SqliteDocumentStore store(path);
+  ASSERT_TRUE(store.put("acme", "a", parse_json(R"({"v":1})"), Expected::no_stream(), kT0).written);
+  ASSERT_TRUE(store.put("acme", "a", parse_json(R"({"v":2})"), Expected::exact(1), kT0).written);
+  sqlite3* db = nullptr;
+  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
+  std::string current;
   sqlite3_exec(
-      db, "SELECT COUNT(*) FROM sqlite_master WHERE name = 'truce_documents'",
+      db, "SELECT version FROM truce_documents WHERE tenant = 'acme' AND id = 'a'",
       [](void* out, int, char** values, char**) {
-        *static_cast<int*>(out) = std::atoi(values[0]);
+        *static_cast<std::string*>(out) += values[0];
         return 0;
       },
-      &old_tables, nullptr);
+      &current, nullptr);
+  EXPECT_EQ(current, "2");
+  EXPECT_NE(sqlite3_exec(db, "UPDATE truce_documents SET version = 9", nullptr, nullptr, nullptr), SQLITE_OK);
   sqlite3_close(db);
-  EXPECT_EQ(old_tables, 0);
 }
 
 }  // namespace

@@ -55,7 +55,7 @@ PutResult write_document(Db& db, const std::string& tenant, const std::string& i
       // row that is not there yet): look again.
       continue;
     }
-    db.keep(tenant, id, version, text, now, options.history);
+    db.keep(tenant, id, version, text, now, options.history_span());
     if (idempotent) {
       const StoredResponse response = idempotent->response(StoredDocument{doc, version, now});
       if (!db.complete(*idempotent, response)) throw idempotency_lease_lost(idempotent->scope, idempotent->key);

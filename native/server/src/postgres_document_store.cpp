@@ -65,14 +65,14 @@ class PostgresDocumentStore::Writer {
   }
 
   void keep(const std::string& tenant, const std::string& id, Version version, const std::string& json, UnixMs now,
-            std::size_t history) {
+            Version history) {
     static const char* const kInsert =
         "INSERT INTO truce_document_versions (tenant, id, version, doc, updated_at) VALUES ($1, $2, $3, $4, $5) "
         "ON CONFLICT (tenant, id, version) DO UPDATE SET doc = excluded.doc, updated_at = excluded.updated_at";
     static const char* const kPrune =
         "DELETE FROM truce_document_versions WHERE tenant = $1 AND id = $2 AND version <= $3";
     connection_.execute(kInsert, {text(tenant), text(id), number(version), text(json), number(now)});
-    connection_.execute(kPrune, {text(tenant), text(id), number(version - static_cast<Version>(history))});
+    connection_.execute(kPrune, {text(tenant), text(id), number(version - history)});
   }
 
   bool complete(const IdempotentWrite& write, const StoredResponse& response) {

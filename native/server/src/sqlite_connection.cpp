@@ -47,12 +47,24 @@ CREATE TABLE IF NOT EXISTS truce_document_versions (  -- the newest row of a doc
 
 namespace {
 
+// What files before 2026-12 held as a table is a view now: an older
+// truce-host opening the file finds it there (its CREATE TABLE IF NOT
+// EXISTS does nothing), reads the current versions and fails loudly on a
+// write, instead of creating an empty table and writing version 1 over
+// histories it cannot see.
+const char* const kDocumentsView = R"sql(
+CREATE VIEW IF NOT EXISTS truce_documents AS
+  SELECT tenant, id, version, doc, updated_at FROM truce_document_versions AS v
+  WHERE version = (SELECT MAX(version) FROM truce_document_versions WHERE tenant = v.tenant AND id = v.id);
+)sql";
+
 // Files written before 2026-12 kept each current version twice: in
 // truce_document_versions and in a truce_documents row, which every write
 // updated (a second page in the log per write). Their ids move to
-// truce_document_ids and the table goes; the versions were all in history
-// already. Inside one IMMEDIATE transaction, so of two processes opening
-// such a file at once, one migrates and the other finds nothing left to do.
+// truce_document_ids and the table gives way to the view above; the
+// versions were all in history already. Inside one IMMEDIATE transaction, so
+// of two processes opening such a file at once, one migrates and the other
+// finds nothing left to do.
 void drop_the_documents_copy(Connection& connection) {
   static const char* const kFind = "SELECT 1 FROM sqlite_master WHERE type = 'table' AND name = 'truce_documents'";
   const auto old_table_exists = [&] { return Statement(connection, kFind).step(); };
@@ -64,6 +76,7 @@ void drop_the_documents_copy(Connection& connection) {
       "SELECT tenant, id, version, doc, updated_at FROM truce_documents;"
       "INSERT OR IGNORE INTO truce_document_ids (tenant, id) SELECT tenant, id FROM truce_documents;"
       "DROP TABLE truce_documents;");
+  connection.exec(kDocumentsView);
   transaction.commit();
 }
 
@@ -92,6 +105,7 @@ Connection::Connection(const std::string& path, std::chrono::milliseconds busy_t
     exec("PRAGMA synchronous = NORMAL");  // durable across process crashes; WAL keeps it consistent
     exec(kSchema);
     drop_the_documents_copy(*this);
+    exec(kDocumentsView);
     // An in-memory database has no WAL to checkpoint.
     if (sqlite3_db_filename(db_, "main")[0] != '\0') {
       checkpointer_ = std::make_unique<WalCheckpointer>(path, db_, busy_timeout);

@@ -75,7 +75,7 @@ class SqliteDocumentStore::Writer {
   void update(const std::string&, const std::string&, Version, const std::string&, UnixMs) {}
 
   void keep(const std::string& tenant, const std::string& id, Version version, const std::string& text, UnixMs now,
-            std::size_t history) {
+            Version history) {
     static const char* const kInsert =
         "INSERT OR REPLACE INTO truce_document_versions (tenant, id, version, doc, updated_at) "
         "VALUES (?1, ?2, ?3, ?4, ?5)";
@@ -86,7 +86,7 @@ class SqliteDocumentStore::Writer {
     insert.step();
     if (version % kPruneEvery != 0) return;
     Statement prune(connection_, kPrune);
-    prune.bind(1, tenant).bind(2, id).bind(3, version - static_cast<Version>(history));
+    prune.bind(1, tenant).bind(2, id).bind(3, version - history);
     prune.step();
   }
 
@@ -119,7 +119,7 @@ std::optional<StoredDocument> SqliteDocumentStore::get_version(const std::string
       "AND version > (SELECT MAX(version) FROM truce_document_versions WHERE tenant = ?1 AND id = ?2) - ?4";
   std::lock_guard<std::mutex> lock(mutex_);
   Statement select(*connection_, kSelect);
-  select.bind(1, tenant).bind(2, id).bind(3, version).bind(4, static_cast<std::int64_t>(options_.history));
+  select.bind(1, tenant).bind(2, id).bind(3, version).bind(4, options_.history_span());
   return read_one(select);
 }
 

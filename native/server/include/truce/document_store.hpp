@@ -61,6 +61,8 @@ struct DocumentStoreOptions {
   std::size_t max_documents_per_tenant = 0;
   // INVALID_ARGUMENT when history is 0.
   void validate() const;
+  // history as a count of versions (an int64, as versions are).
+  Version history_span() const;
 };
 
 class DocumentStore {
