@@ -28,6 +28,36 @@ std::string fresh_path() {
 
 std::string current_path;
 
+// The file as another program sees it (an older truce-host, sqlite3): plain
+// statements, no store in between.
+class RawDatabase {
+ public:
+  explicit RawDatabase(const std::string& path) { opened_ = sqlite3_open(path.c_str(), &db_) == SQLITE_OK; }
+  ~RawDatabase() { sqlite3_close(db_); }
+  RawDatabase(const RawDatabase&) = delete;
+  RawDatabase& operator=(const RawDatabase&) = delete;
+
+  bool opened() const { return opened_; }
+  int run(const char* sql) { return sqlite3_exec(db_, sql, nullptr, nullptr, nullptr); }
+  // Every value of every row, each followed by ';'.
+  std::string rows(const char* sql) {
+    std::string out;
+    sqlite3_exec(
+        db_, sql,
+        [](void* text, int columns, char** values, char**) {
+          for (int i = 0; i < columns; ++i)
+            *static_cast<std::string*>(text) += std::string(values[i] ? values[i] : "NULL") + ";";
+          return 0;
+        },
+        &out, nullptr);
+    return out;
+  }
+
+ private:
+  sqlite3* db_ = nullptr;
+  bool opened_ = false;
+};
+
 INSTANTIATE_TEST_SUITE_P(Sqlite, DocumentStoreConformance,
                          ::testing::Values(DocumentStoreFactory{
                              "sqlite", fresh_path,
@@ -143,18 +173,9 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
       EXPECT_EQ(stored->version, kRounds);
     }
   }
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string verdict;
-  sqlite3_exec(
-      db, "PRAGMA integrity_check",
-      [](void* out, int, char** values, char**) {
-        *static_cast<std::string*>(out) += values[0] ? values[0] : "";
-        return 0;
-      },
-      &verdict, nullptr);
-  sqlite3_close(db);
-  EXPECT_EQ(verdict, "ok");
+  RawDatabase db(path);
+  ASSERT_TRUE(db.opened());
+  EXPECT_EQ(db.rows("PRAGMA integrity_check"), "ok;");
 }
 
 // A file from before truce_document_ids, where truce_documents held a copy
@@ -163,19 +184,17 @@ TEST(SqliteDocumentStore, TheLogStaysBoundedUnderASteadyWriteLoad) {
 TEST(SqliteDocumentStore, AFileInTheOlderLayoutKeepsItsDocumentsAndHistory) {
   const std::string path = fresh_path();
   {
-    sqlite3* db = nullptr;
-    ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-    ASSERT_EQ(sqlite3_exec(db, R"sql(
+    RawDatabase db(path);
+    ASSERT_TRUE(db.opened());
+    ASSERT_EQ(db.run(R"sql(
       CREATE TABLE truce_documents (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
         doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID;
       CREATE TABLE truce_document_versions (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
         doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id, version)) WITHOUT ROWID;
       INSERT INTO truce_documents VALUES ('acme', 'a', 2, '{"v":2}', 20), ('acme', 'b', 1, '{"b":1}', 30);
       INSERT INTO truce_document_versions VALUES ('acme', 'a', 1, '{"v":1}', 10), ('acme', 'a', 2, '{"v":2}', 20),
-        ('acme', 'b', 1, '{"b":1}', 30);)sql",
-                           nullptr, nullptr, nullptr),
+        ('acme', 'b', 1, '{"b":1}', 30);)sql"),
               SQLITE_OK);
-    sqlite3_close(db);
   }
   SqliteDocumentStore store(path);
   EXPECT_EQ(store.count("acme"), 2u);
@@ -195,30 +214,16 @@ TEST(SqliteDocumentStore, AFileInTheOlderLayoutKeepsItsDocumentsAndHistory) {
   // What an older truce-host does on opening the file: its CREATE TABLE
   // finds the view and does nothing, its reads see the current versions,
   // its writes fail instead of starting documents over at version 1.
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  const auto rows = [&](const char* sql) {
-    std::string out;
-    sqlite3_exec(
-        db, sql,
-        [](void* text, int columns, char** values, char**) {
-          for (int i = 0; i < columns; ++i) *static_cast<std::string*>(text) += std::string(values[i]) + ";";
-          return 0;
-        },
-        &out, nullptr);
-    return out;
-  };
-  EXPECT_EQ(rows("SELECT type FROM sqlite_master WHERE name = 'truce_documents'"), "view;");
-  EXPECT_EQ(sqlite3_exec(db, R"sql(
+  RawDatabase db(path);
+  ASSERT_TRUE(db.opened());
+  EXPECT_EQ(db.rows("SELECT type FROM sqlite_master WHERE name = 'truce_documents'"), "view;");
+  EXPECT_EQ(db.run(R"sql(
       CREATE TABLE IF NOT EXISTS truce_documents (tenant TEXT NOT NULL, id TEXT NOT NULL, version INTEGER NOT NULL,
-        doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID;)sql",
-                         nullptr, nullptr, nullptr),
+        doc TEXT NOT NULL, updated_at INTEGER NOT NULL, PRIMARY KEY (tenant, id)) WITHOUT ROWID;)sql"),
             SQLITE_OK);
-  EXPECT_EQ(rows("SELECT id, version, doc FROM truce_documents WHERE tenant = 'acme' ORDER BY id"),
+  EXPECT_EQ(db.rows("SELECT id, version, doc FROM truce_documents WHERE tenant = 'acme' ORDER BY id"),
             R"(a;3;{"v":3};b;1;{"b":1};)");
-  EXPECT_NE(sqlite3_exec(db, "INSERT INTO truce_documents VALUES ('acme', 'c', 1, '{}', 40)", nullptr, nullptr, nullptr),
-            SQLITE_OK);
-  sqlite3_close(db);
+  EXPECT_NE(db.run("INSERT INTO truce_documents VALUES ('acme', 'c', 1, '{}', 40)"), SQLITE_OK);
   EXPECT_FALSE(store.get("acme", "c"));
 }
 
@@ -227,19 +232,10 @@ TEST(SqliteDocumentStore, ANewFileOffersOlderTruceHostsTheCurrentDocumentsAsARea
   SqliteDocumentStore store(path);
   ASSERT_TRUE(store.put("acme", "a", parse_json(R"({"v":1})"), Expected::no_stream(), kT0).written);
   ASSERT_TRUE(store.put("acme", "a", parse_json(R"({"v":2})"), Expected::exact(1), kT0).written);
-  sqlite3* db = nullptr;
-  ASSERT_EQ(sqlite3_open(path.c_str(), &db), SQLITE_OK);
-  std::string current;
-  sqlite3_exec(
-      db, "SELECT version FROM truce_documents WHERE tenant = 'acme' AND id = 'a'",
-      [](void* out, int, char** values, char**) {
-        *static_cast<std::string*>(out) += values[0];
-        return 0;
-      },
-      &current, nullptr);
-  EXPECT_EQ(current, "2");
-  EXPECT_NE(sqlite3_exec(db, "UPDATE truce_documents SET version = 9", nullptr, nullptr, nullptr), SQLITE_OK);
-  sqlite3_close(db);
+  RawDatabase db(path);
+  ASSERT_TRUE(db.opened());
+  EXPECT_EQ(db.rows("SELECT version FROM truce_documents WHERE tenant = 'acme' AND id = 'a'"), "2;");
+  EXPECT_NE(db.run("UPDATE truce_documents SET version = 9"), SQLITE_OK);
 }
 
 }  // namespace
