@@ -11,6 +11,7 @@
 #include "truce/error.hpp"
 #include "truce/json.hpp"
 #include "truce/merge.hpp"
+#include "truce/merge_json.hpp"
 #include "truce/patch.hpp"
 #include "truce/rebase.hpp"
 
@@ -94,30 +95,12 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
   std::string merged_text;
   std::string envelope = guarded("[]", 0, [&](const Document&) -> Document {
     const MergeJsonOptions read = merge_json_options(options_json.empty() ? Document() : parse_json(options_json));
-    const ParseLimits& limits = read.limits;
-    const auto parse_side = [&limits](std::string_view text, const char* side) {
-      try {
-        return parse_json(text, limits);
-      } catch (const Error& error) {
-        Document details = error.details();
-        details["side"] = side;
-        throw Error(error.code(), std::string(side) + ": " + error.message(), std::move(details));
-      }
-    };
-    // The order both runtimes refuse in: options, then every side's size (the
-    // JS layer refuses an oversized text before it crosses), then each
-    // side's content. parse_json checks the size before reading anything.
-    for (const auto& [text, side] : {std::pair{base, "base"}, std::pair{mine, "mine"}, std::pair{theirs, "theirs"}})
-      if (text.size() > limits.max_bytes) parse_side(text, side);
-    // One statement each: arguments of one call are parsed in an order the
-    // compiler picks, and the error must name the same side in both builds.
-    Document base_value = parse_side(base, "base");
-    Document mine_value = parse_side(mine, "mine");
-    Document theirs_value = parse_side(theirs, "theirs");
-    MergeResult result = merge(std::move(base_value), std::move(mine_value), std::move(theirs_value), read.merge);
-    merged_text = to_json_text(result.merged);
-    result.merged = nullptr;
-    Document meta = std::move(result).to_json();
+    JsonMergeResult result = merge_json(base, mine, theirs, read.merge, read.limits);
+    merged_text = std::move(result.merged_text);
+    MergeResult outcome;
+    outcome.conflicts = std::move(result.conflicts);
+    outcome.stats = result.stats;
+    Document meta = std::move(outcome).to_json();
     meta.erase("merged");
     return meta;
   });

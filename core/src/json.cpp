@@ -4,6 +4,7 @@
 #include <cmath>
 #include <cstdint>
 #include <cstring>
+#include <functional>
 #include <iterator>
 #include <limits>
 #include <string>
@@ -11,6 +12,7 @@
 
 #include "truce/error.hpp"
 #include "double_text.hpp"
+#include "json_index.hpp"
 #include "json_string.hpp"
 #include "utf8.hpp"
 
@@ -22,6 +24,10 @@
 // are unsigned, like nlohmann's), the same duplicate-key rule (the last value
 // wins, at the first key's position, as JSON.parse does) and the same printed
 // text (tests/core/json_test.cpp compares both on random documents).
+
+// Hooks of the parser's indexing mode: kept out of the parsing loop, which
+// stays small (the browser module's size) and tight.
+#define TRUCE_OUT_OF_LINE __attribute__((noinline))
 
 namespace truce {
 namespace {
@@ -45,21 +51,67 @@ class Parser {
   Parser(std::string_view text, const ParseLimits& limits)
       : begin_(text.data()), p_(text.data()), end_(text.data() + text.size()), limits_(limits) {}
 
+  Document parse() { return run(); }
+
+  // parse(), with each stub's text taken as it is (index_json read it already).
+  Document parse(const std::vector<detail::TextStub>& stubs, const std::string& id_key) {
+    stubs_ = &stubs;
+    stub_id_key_ = &id_key;
+    next_stub_ = stubs.empty() ? nullptr : begin_ + stubs.front().begin;
+    return run();
+  }
+
+  // Reads the text as parse() does, building nothing (json_index.hpp).
+  detail::TextIndex index(std::string_view id_key) {
+    detail::TextIndex out;
+    index_ = &out;
+    id_key_ = id_key;
+    run();
+    return out;
+  }
+
+ private:
+  // A member name waiting for its object to close: a span of the text when it
+  // has no escapes (nearly always), else a span of decoded_keys_.
+  struct Key {
+    bool decoded;
+    std::size_t offset, size;
+  };
+
+  struct Frame {
+    bool object;
+    std::size_t first_value, first_key;
+    // Indexing only: the array of index_->arrays this is (an array reached
+    // through members only) or whose item this is (an object), else -1; and
+    // whether the frame lies inside such an item, and whether every frame
+    // from the root down to this one is an object.
+    std::ptrdiff_t array = -1, item_of = -1;
+    bool in_item = false, members_only = false;
+  };
+
   // Values of open containers wait on one scratch stack and each container is
   // allocated once, at its final size, when it closes (RapidJSON's way): no
-  // vector regrowth, and far fewer allocations to make and later free.
-  Document parse() {
-    std::vector<Document> values;   // finished members of the open containers
-    std::vector<Key> keys;          // their names, for open objects
-    struct Frame {
-      bool object;
-      std::size_t first_value, first_key;
+  // vector regrowth, and far fewer allocations to make and later free. When
+  // indexing nothing is built and only their count is kept. (One function
+  // for both: a second copy of the parser costs the browser module 4 KB.)
+  Document run() {
+    const bool building = index_ == nullptr;
+    std::vector<Document> values;  // finished members of the open containers
+    std::size_t counted = 0;       // their number, when not building
+    std::vector<Key> keys;         // their names, for open objects
+    std::vector<Frame> open;       // innermost last
+    const auto value_count = [&] {
+      return building ? values.size() : counted;
     };
-    std::vector<Frame> open;  // innermost last
     for (;;) {
       skip_space();
       if (p_ == end_) fail("expected a value, found the end of the text");
-      switch (*p_) {
+      if (!building) {
+        if (!open.empty() && open.back().array >= 0) item_begins(open.back());
+      }
+      if (p_ == next_stub_) {
+        values.push_back(take_stub());
+      } else switch (*p_) {
         case '{':
         case '[': {
           if (open.size() >= limits_.max_depth)
@@ -67,32 +119,51 @@ class Parser {
           const bool object = *p_ == '{';
           ++p_;
           skip_space();
+          if (!building) index_->depth = std::max(index_->depth, open.size() + 1);
           if (p_ < end_ && *p_ == (object ? '}' : ']')) {
             ++p_;
-            values.emplace_back(object ? Document::value_t::object : Document::value_t::array);
+            if (building) values.emplace_back(object ? Document::value_t::object : Document::value_t::array);
+            else ++counted;
             break;
           }
-          open.push_back({object, values.size(), keys.size()});
+          open.push_back({object, value_count(), keys.size()});
+          if (!building) frame_opened(open, keys);
           if (object) read_key(keys);
           continue;  // to the first member's value
         }
         case '"':
-          read_string(*values.emplace_back(Document::value_t::string).get_ptr<std::string*>(), string_limit());
+          if (building) {
+            read_string(*values.emplace_back(Document::value_t::string).get_ptr<std::string*>(), string_limit());
+          } else {
+            ++counted;
+            index_string(open, keys);
+          }
           break;
         case 't':
           literal("true");
-          values.emplace_back(true);
+          if (building) values.emplace_back(true);
+          else ++counted;
           break;
         case 'f':
           literal("false");
-          values.emplace_back(false);
+          if (building) values.emplace_back(false);
+          else ++counted;
           break;
         case 'n':
           literal("null");
-          values.emplace_back(nullptr);
+          if (building) values.emplace_back(nullptr);
+          else ++counted;
           break;
         default:
-          values.emplace_back(read_number());
+          if (building) {
+            values.emplace_back(read_number());
+          } else {
+            ++counted;
+            index_number();
+          }
+      }
+      if (!building) {
+        if (!open.empty() && open.back().array >= 0) item_done(open.back());
       }
       // A value is done: close every container it completes, up to the next member.
       bool more = false;
@@ -101,7 +172,7 @@ class Parser {
         skip_space();
         if (p_ < end_ && *p_ == ',') {
           // Checked as each member starts, so the scratch stack never holds more than the limit.
-          const std::size_t members = values.size() - frame.first_value;
+          const std::size_t members = value_count() - frame.first_value;
           if (frame.object ? members >= limits_.max_object_members : members >= limits_.max_array_items) {
             limit_exceeded(frame.object ? "object_members" : "array_items",
                            frame.object ? limits_.max_object_members : limits_.max_array_items, offset(),
@@ -113,9 +184,19 @@ class Parser {
         } else if (p_ < end_ && *p_ == (frame.object ? '}' : ']')) {
           ++p_;
           open.pop_back();
-          Document container = frame.object ? close_object(values, keys, frame.first_value, frame.first_key)
-                                            : close_array(values, frame.first_value);
-          values.push_back(std::move(container));
+          if (building) {
+            Document container = frame.object ? close_object(values, keys, frame.first_value, frame.first_key)
+                                              : close_array(values, frame.first_value);
+            values.push_back(std::move(container));
+          } else {
+            if (frame.object) {
+              if (frame.in_item) check_names(frame, keys);
+              keys.resize(frame.first_key);
+              if (keys.empty()) decoded_keys_.clear();
+            }
+            counted = frame.first_value + 1;
+            if (!open.empty() && open.back().array >= 0) item_done(open.back());
+          }
         } else {
           fail(std::string("expected ',' or '") + (frame.object ? '}' : ']') + "', found " + describe(p_, end_));
         }
@@ -124,10 +205,150 @@ class Parser {
     }
     skip_space();
     if (p_ != end_) fail("unexpected " + describe(p_, end_) + " after the JSON value");
-    return std::move(values.back());
+    if (building) return std::move(values.back());
+    else return Document();
   }
 
- private:
+  // ---- indexing (json_index.hpp) -------------------------------------------
+
+  // A frame was pushed: is it an array reached through members only, or an
+  // item of one?
+  TRUCE_OUT_OF_LINE void frame_opened(std::vector<Frame>& open, const std::vector<Key>& keys) {
+    Frame& frame = open.back();
+    const Frame* parent = open.size() > 1 ? &open[open.size() - 2] : nullptr;
+    const bool parent_members_only = parent == nullptr || parent->members_only;
+    frame.members_only = frame.object && parent_members_only;
+    frame.in_item = parent != nullptr && (parent->in_item || parent->array >= 0);
+    if (parent != nullptr && parent->array >= 0 && frame.object) frame.item_of = parent->array;
+    if (!frame.object && parent_members_only) {
+      detail::IndexedArray array;
+      // Each enclosing object's current member: the last name it read.
+      for (std::size_t i = 0; i + 1 < open.size(); ++i) array.path.emplace_back(key_text(keys[open[i + 1].first_key - 1]));
+      frame.array = static_cast<std::ptrdiff_t>(index_->arrays.size());
+      index_->arrays.push_back(std::move(array));
+    }
+  }
+
+  // A value starts inside `frame`: when frame is an indexed array, an item.
+  TRUCE_OUT_OF_LINE void item_begins(const Frame& frame) {
+    if (frame.array < 0) return;
+    detail::IndexedArray& array = index_->arrays[static_cast<std::size_t>(frame.array)];
+    if (!array.plain_ids) return;
+    if (*p_ != '{') {
+      no_plain_ids(array);
+      return;
+    }
+    detail::IndexedItem item;
+    item.begin = offset();
+    item_irregular_ = irregular_;
+    array.items.push_back(item);
+  }
+
+  // A value inside `frame` is complete: when frame is an indexed array, its item.
+  TRUCE_OUT_OF_LINE void item_done(const Frame& frame) {
+    if (frame.array < 0) return;
+    detail::IndexedArray& array = index_->arrays[static_cast<std::size_t>(frame.array)];
+    if (!array.plain_ids) return;
+    detail::IndexedItem& item = array.items.back();
+    item.end = offset();
+    item.printed_form = irregular_ == item_irregular_;
+    if (item.id_end == 0) no_plain_ids(array);  // no id member
+  }
+
+  static void no_plain_ids(detail::IndexedArray& array) {
+    array.plain_ids = false;
+    array.items = {};
+  }
+
+  void index_string(const std::vector<Frame>& open, const std::vector<Key>& keys) {
+    const char* quote = p_;
+    CountedText counted;
+    read_string(counted, string_limit());
+    if (!open.empty() && open.back().item_of >= 0) note_id(open.back(), keys, quote, counted.size());
+  }
+
+  // A string member of an item: its id, when the member is the id member.
+  TRUCE_OUT_OF_LINE void note_id(const Frame& item_frame, const std::vector<Key>& keys, const char* quote,
+                                 std::size_t decoded_size) {
+    if (key_text(keys.back()) != id_key_) return;
+    detail::IndexedArray& array = index_->arrays[static_cast<std::size_t>(item_frame.item_of)];
+    if (!array.plain_ids) return;
+    detail::IndexedItem& item = array.items.back();
+    // Escapes always make the decoded text shorter than the raw one.
+    const auto raw = static_cast<std::size_t>(p_ - quote) - 2;
+    if (item.id_end != 0 || decoded_size != raw) return no_plain_ids(array);
+    item.id_begin = static_cast<std::size_t>(quote + 1 - begin_);
+    item.id_end = item.id_begin + raw;
+    item.id_hash = std::hash<std::string_view>{}(std::string_view(quote + 1, raw));
+  }
+
+  TRUCE_OUT_OF_LINE void index_number() {
+    const char* start = p_;
+    const Document number = read_number();
+    const std::string_view text(start, static_cast<std::size_t>(p_ - start));
+    // The printer writes integers in their shortest decimal form (so only
+    // "-0" differs) and doubles as nlohmann's to_chars does.
+    if (number.is_number_float()) {
+      char shortest[64];
+      const char* last = nlohmann::detail::to_chars(shortest, shortest + sizeof shortest, number.get<double>());
+      if (text != std::string_view(shortest, static_cast<std::size_t>(last - shortest))) ++irregular_;
+    } else if (text == "-0") {
+      ++irregular_;
+    }
+  }
+
+  // An object inside an item closed: a repeated name keeps the item from
+  // being copied (parsing keeps the last value only), and in the item
+  // itself, from being matched as the indexer saw it.
+  TRUCE_OUT_OF_LINE void check_names(const Frame& frame, const std::vector<Key>& keys) {
+    const Key* names = keys.data() + frame.first_key;
+    const std::size_t count = keys.size() - frame.first_key;
+    if (count <= 8 && distinct_names(names, count)) return;
+    // Open addressing over the names' positions (+1; 0 = empty).
+    std::size_t capacity = 16;
+    while (capacity < count * 2) capacity <<= 1;
+    std::vector<std::uint32_t> slots(capacity, 0);
+    for (std::size_t i = 0; i < count; ++i) {
+      const std::string_view name = key_text(names[i]);
+      std::size_t s = std::hash<std::string_view>{}(name) & (capacity - 1);
+      for (; slots[s] != 0; s = (s + 1) & (capacity - 1)) {
+        if (key_text(names[slots[s] - 1]) != name) continue;
+        ++irregular_;
+        if (frame.item_of >= 0) no_plain_ids(index_->arrays[static_cast<std::size_t>(frame.item_of)]);
+        return;
+      }
+      slots[s] = static_cast<std::uint32_t>(i + 1);
+    }
+  }
+
+  // Counts what read_string would append, storing nothing.
+  class CountedText {
+   public:
+    std::size_t size() const { return size_; }
+    void append(const char*, std::size_t n) { size_ += n; }
+    void reserve(std::size_t) {}
+    CountedText& operator+=(char) {
+      ++size_;
+      return *this;
+    }
+
+   private:
+    std::size_t size_ = 0;
+  };
+
+  TRUCE_OUT_OF_LINE Document take_stub() {
+    const detail::TextStub& stub = (*stubs_)[stub_cursor_];
+    Document marked(Document::value_t::object);
+    auto& members = *marked.get_ptr<Object*>();
+    members.reserve(2);
+    members.emplace_back_new(detail::stub_marker(stub.index), Document());
+    members.emplace_back_new(*stub_id_key_, Document(std::string(stub.id)));
+    p_ = begin_ + stub.end;
+    ++stub_cursor_;
+    next_stub_ = stub_cursor_ < stubs_->size() ? begin_ + (*stubs_)[stub_cursor_].begin : nullptr;
+    return marked;
+  }
+
   std::size_t offset() const { return static_cast<std::size_t>(p_ - begin_); }
 
   [[noreturn]] static void limit_exceeded(const char* limit, std::size_t max, std::size_t at, const char* what) {
@@ -142,15 +363,11 @@ class Parser {
   }
 
   void skip_space() {
+    const char* start = p_;
     while (p_ < end_ && (*p_ == ' ' || *p_ == '\n' || *p_ == '\r' || *p_ == '\t')) ++p_;
+    if (p_ != start) ++irregular_;  // the printer writes none
   }
 
-  // A member name waiting for its object to close: a span of the text when it
-  // has no escapes (nearly always), else a span of decoded_keys_.
-  struct Key {
-    bool decoded;
-    std::size_t offset, size;
-  };
   std::string_view key_text(const Key& key) const {
     return key.decoded ? std::string_view(decoded_keys_).substr(key.offset, key.size)
                        : std::string_view(begin_ + key.offset, key.size);
@@ -245,7 +462,8 @@ class Parser {
   // p_ at the opening quote; leaves p_ after the closing one. Appends at most
   // limit.max decoded bytes (checked once, at the end: the text itself is
   // already within max_bytes, so no allocation can run away before it).
-  void read_string(std::string& out, const StringLimit& limit) {
+  template <class Out>
+  void read_string(Out& out, const StringLimit& limit) {
     const std::size_t quote = offset();
     const std::size_t initial = out.size();
     ++p_;
@@ -290,7 +508,8 @@ class Parser {
     return static_cast<std::size_t>(std::min(q, end_) - p_);
   }
 
-  void read_utf8(std::string& out) {
+  template <class Out>
+  void read_utf8(Out& out) {
     const std::size_t length = utf8_length(p_, end_);
     if (length == 0) fail("invalid UTF-8 in a string");
     out.append(p_, length);
@@ -312,10 +531,12 @@ class Parser {
     return value;
   }
 
-  void read_escape(std::string& out) {
+  template <class Out>
+  void read_escape(Out& out) {
     ++p_;
     if (p_ == end_) fail("unterminated escape");
     const char e = *p_++;
+    if (e == '/') ++irregular_;  // printed as it is
     switch (e) {
       case '"': out += '"'; return;
       case '\\': out += '\\'; return;
@@ -330,7 +551,13 @@ class Parser {
         --p_;
         fail("invalid escape " + describe(p_, end_) + " in a string");
     }
+    const char* hex = p_;
     unsigned code = read_hex4();
+    // The printer spells out only control bytes without a short escape, in lowercase.
+    static constexpr char kLowercase[] = "0123456789abcdef";
+    if (code >= 0x20 || code == '\b' || code == '\f' || code == '\n' || code == '\r' || code == '\t' ||
+        hex[2] != kLowercase[code >> 4] || hex[3] != kLowercase[code & 15])
+      ++irregular_;
     if (code >= 0xDC00 && code <= 0xDFFF) fail("\\u escape of a lone low surrogate");
     if (code >= 0xD800 && code <= 0xDBFF) {
       if (end_ - p_ < 2 || p_[0] != '\\' || p_[1] != 'u') fail("a high surrogate must be followed by a \\u low surrogate");
@@ -416,6 +643,18 @@ class Parser {
   const char* end_;
   const ParseLimits& limits_;
   std::string decoded_keys_;  // names that had escapes, decoded, while their objects are open
+
+  // Bumped by whatever the compact printer would write differently.
+  std::size_t irregular_ = 0;
+  // Indexing.
+  detail::TextIndex* index_ = nullptr;
+  std::string_view id_key_;
+  std::size_t item_irregular_ = 0;
+  // Building with stubs.
+  const std::vector<detail::TextStub>* stubs_ = nullptr;
+  const std::string* stub_id_key_ = nullptr;
+  std::size_t stub_cursor_ = 0;
+  const char* next_stub_ = nullptr;
 };
 
 // The compact form nlohmann's dump() prints, without its byte-at-a-time
@@ -423,7 +662,8 @@ class Parser {
 // doubling and is cut to size at the end.
 class Printer {
  public:
-  explicit Printer(std::string& out) : out_(out) {}
+  explicit Printer(std::string& out, const std::vector<std::string_view>* stub_spans = nullptr)
+      : out_(out), stub_spans_(stub_spans) {}
 
   void print_document(const Document& value) {
     out_.resize(std::max<std::size_t>(out_.capacity(), 256));
@@ -456,6 +696,13 @@ class Printer {
     switch (value.type()) {
       case Document::value_t::object: {
         const auto& object = *value.get_ptr<const Object*>();
+        if (stub_spans_ != nullptr) {
+          if (const std::int64_t stub = detail::stub_index(value); stub >= 0) {
+            const std::string_view text = (*stub_spans_)[static_cast<std::size_t>(stub)];
+            put(text.data(), text.size());
+            return;
+          }
+        }
         put('{');
         bool first = true;
         for (const auto& [key, member] : object) {
@@ -562,19 +809,24 @@ class Printer {
   }
 
   std::string& out_;
+  const std::vector<std::string_view>* stub_spans_;
   char* p_ = nullptr;
   char* end_ = nullptr;
 };
 
-}  // namespace
-
-Document parse_json(std::string_view text, const ParseLimits& limits) {
+void refuse_oversized(std::string_view text, const ParseLimits& limits) {
   if (text.size() > limits.max_bytes) {
     throw Error(
         Code::LimitExceeded,
         "JSON text is " + std::to_string(text.size()) + " bytes, the limit is " + std::to_string(limits.max_bytes),
         {{"limit", "bytes"}, {"max", limits.max_bytes}, {"actual", text.size()}});
   }
+}
+
+}  // namespace
+
+Document parse_json(std::string_view text, const ParseLimits& limits) {
+  refuse_oversized(text, limits);
   return Parser(text, limits).parse();
 }
 
@@ -592,4 +844,43 @@ std::string to_json_text(const Document& value, int indent) {
   }
 }
 
+namespace detail {
+
+TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key) {
+  refuse_oversized(text, limits);
+  return Parser(text, limits).index(id_key);
+}
+
+Document parse_json_with_stubs(std::string_view text, const ParseLimits& limits, const std::vector<TextStub>& stubs,
+                               const std::string& id_key) {
+  return Parser(text, limits).parse(stubs, id_key);
+}
+
+// A member name no JSON text can give (parsing accepts only UTF-8, and 0xFF
+// is never part of it), short enough to be stored inside the string itself:
+// a stub costs two allocations (its object and the members), not three.
+std::string stub_marker(std::uint64_t index) {
+  std::string marker(1 + sizeof index, '\xff');
+  std::memcpy(&marker[1], &index, sizeof index);
+  return marker;
+}
+
+std::int64_t stub_index(const Document& value) {
+  if (!value.is_object() || value.empty()) return -1;
+  const std::string& marker = value.get_ptr<const Object*>()->front().first;
+  if (marker.size() != 1 + sizeof(std::uint64_t) || marker[0] != '\xff') return -1;
+  std::uint64_t index = 0;
+  std::memcpy(&index, marker.data() + 1, sizeof index);
+  return static_cast<std::int64_t>(index);
+}
+
+std::string print_json_with_stubs(const Document& value, const std::vector<std::string_view>& spans,
+                                  std::size_t size_hint) {
+  std::string out;
+  out.reserve(size_hint);
+  Printer(out, &spans).print_document(value);
+  return out;
+}
+
+}  // namespace detail
 }  // namespace truce

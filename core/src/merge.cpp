@@ -10,6 +10,8 @@
 #include "truce/pointer.hpp"
 #include "truce/sequence.hpp"
 #include "truce/text_merge.hpp"
+#include "merge_within_depth.hpp"
+#include "rule_pattern.hpp"
 #include "value_index.hpp"
 
 namespace truce {
@@ -49,9 +51,10 @@ class Merger {
     }
   }
 
-  MergeResult run(const Document& base, const Document& mine, const Document& theirs) {
+  // depth_checked: the caller knows no input is deeper than options.max_depth.
+  MergeResult run(const Document& base, const Document& mine, const Document& theirs, bool depth_checked = false) {
     for (const Document* input : {&base, &mine, &theirs}) {
-      if (detail::depth_of(*input) > options_.max_depth) {
+      if (!depth_checked && detail::depth_of(*input) > options_.max_depth) {
         throw Error(Code::LimitExceeded,
                     "Document nesting is deeper than the merge limit of " + std::to_string(options_.max_depth),
                     {{"limit", "depth"}, {"max", options_.max_depth}});
@@ -74,11 +77,8 @@ class Merger {
   const Rule* rule_here() const {
     const CompiledRule* best = nullptr;
     for (const auto& candidate : rules_) {
-      if (candidate.tokens.size() != path_.size()) continue;
-      bool matches = true;
-      for (std::size_t i = 0; i < path_.size() && matches; ++i)
-        matches = candidate.tokens[i] == "*" || candidate.tokens[i] == path_[i];
-      if (matches && (!best || candidate.wildcards < best->wildcards)) best = &candidate;
+      if (detail::pattern_matches(candidate.tokens, path_) && (!best || candidate.wildcards < best->wildcards))
+        best = &candidate;
     }
     return best ? &best->rule : nullptr;
   }
@@ -657,5 +657,13 @@ MergeResult merge(Document&& base, Document&& mine, Document&& theirs, const Mer
   const bool distinct = &base != &mine && &mine != &theirs && &base != &theirs;
   return Merger(options, distinct).run(base, mine, theirs);
 }
+
+namespace detail {
+
+MergeResult merge_within_depth(Document&& base, Document&& mine, Document&& theirs, const MergeOptions& options) {
+  return Merger(options, true).run(base, mine, theirs, true);
+}
+
+}  // namespace detail
 
 }  // namespace truce

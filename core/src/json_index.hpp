@@ -1,0 +1,78 @@
+#pragma once
+// Internal: what merge_json needs from the parser and the printer to leave
+// unchanged parts of a text as text (docs/decisions.md, "Merging texts").
+//
+// index_json reads a text exactly as parse_json does (the same errors at the
+// same offsets, the same limits) without building anything, and notes the
+// items of every array reached from the root through object members only
+// ("/tasks", not "/tasks/3/tags"): where each item's text lies, its id when
+// that is a plain string, and whether the text is already in the form the
+// compact printer gives (no whitespace, the printer's escapes and number
+// spellings, no repeated member names), so that copying it equals printing it.
+//
+// parse_json_with_stubs then builds the document with chosen items replaced
+// by stubs: an object whose first member's name is a marker no JSON text can
+// give (stub_marker) and whose second is the item's id, so identity matching
+// still sees the id, while equality sees the marker. Stubs stand only for
+// items that are byte-identical on all three sides, so two stubs are equal
+// exactly when their items are.
+#include <cstddef>
+#include <cstdint>
+#include <string>
+#include <string_view>
+#include <vector>
+
+#include "truce/document.hpp"
+#include "truce/json.hpp"
+
+namespace truce::detail {
+
+struct IndexedItem {
+  std::size_t begin = 0, end = 0;        // the item's text
+  std::size_t id_begin = 0, id_end = 0;  // its id's text, without the quotes
+  std::size_t id_hash = 0;               // of the id's text, taken while it is in cache
+  bool printed_form = false;
+  std::int64_t stub = -1;  // merge_json's choice: the stub standing for it
+};
+
+struct IndexedArray {
+  std::vector<std::string> path;  // member names from the root
+  // Whether every item is an object with exactly one `id_key` member whose
+  // value is a string without escapes (what the merge can match by identity).
+  bool plain_ids = true;
+  std::vector<IndexedItem> items;  // filled only while plain_ids holds
+};
+
+struct TextIndex {
+  // In the text's order, and never one inside another (an item is reached
+  // through an array, so arrays inside it are not indexed).
+  std::vector<IndexedArray> arrays;
+  std::size_t depth = 0;  // the deepest nesting, as depth_of counts it
+};
+
+// Throws exactly what parse_json(text, limits) throws.
+TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key);
+
+// An item to leave as text. `id` views the item's id in the text.
+struct TextStub {
+  std::size_t begin = 0, end = 0;
+  std::uint64_t index = 0;  // into the spans print_json_with_stubs is given
+  std::string_view id;
+};
+
+// For a text index_json has read with the same limits. `stubs` sorted by begin.
+Document parse_json_with_stubs(std::string_view text, const ParseLimits& limits, const std::vector<TextStub>& stubs,
+                               const std::string& id_key);
+
+// The marker member's name of stub `index`.
+std::string stub_marker(std::uint64_t index);
+// The stub's index, or -1 when `value` is no stub.
+std::int64_t stub_index(const Document& value);
+
+// Compact text, with each stub printed as spans[its index]; room for
+// size_hint bytes is made first (growing the text as it is written costs
+// copies of all of it).
+std::string print_json_with_stubs(const Document& value, const std::vector<std::string_view>& spans,
+                                  std::size_t size_hint);
+
+}  // namespace truce::detail
