@@ -55,7 +55,7 @@ function moduleFailure(error) {
 }
 
 export function createApi(module) {
-  // Long texts go in through the module's memory (TextEncoder and one copy)
+  // Long texts go in through the module's memory (TextEncoder.encodeInto)
   // and come back the same way (TextDecoder): embind's std::string
   // conversion runs a JS loop per byte each way (95 ms in for a 9 MB text,
   // against 3). Short texts keep embind's path (no malloc). A text with a
@@ -64,20 +64,34 @@ export function createApi(module) {
   const encoder = new TextEncoder();
   const IN_MEMORY_FROM = 4096; // UTF-16 units
   const withTextsInMemory = (texts, run) => {
-    const bytes = texts.map((text) => encoder.encode(text));
-    const at = module._malloc(Math.max(1, bytes.reduce((sum, b) => sum + b.length, 0)));
-    if (!at) throw new TruceError('OUT_OF_MEMORY', 'Not enough WebAssembly memory for the arguments', {}, 503);
+    const blocks = [];
+    const allocate = (size) => {
+      const at = module._malloc(Math.max(1, size));
+      if (!at) throw new TruceError('OUT_OF_MEMORY', 'Not enough WebAssembly memory for the arguments', {}, 503);
+      blocks.push(at);
+      return at;
+    };
     try {
       const ranges = [];
-      let next = at;
-      for (const b of bytes) {
-        module.HEAPU8.set(b, next); // read after malloc: growing the memory replaces the view
-        ranges.push(next, b.length);
-        next += b.length;
+      for (const text of texts) {
+        // Encoded straight into the heap (HEAPU8 read after each malloc:
+        // growing the memory replaces the view). A byte per UTF-16 unit is
+        // room enough for ASCII; past the first other character, the rest
+        // gets up to three bytes a unit in a second block.
+        let at = allocate(text.length);
+        let { read, written } = encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length));
+        if (read < text.length) {
+          const room = written + (text.length - read) * 3;
+          const wider = allocate(room);
+          module.HEAPU8.copyWithin(wider, at, at + written);
+          written += encoder.encodeInto(text.slice(read), module.HEAPU8.subarray(wider + written, wider + room)).written;
+          at = wider;
+        }
+        ranges.push(at, written);
       }
       return run(ranges);
     } finally {
-      module._free(at);
+      for (const at of blocks) module._free(at);
     }
   };
   // The answer of an in-memory call: a { data, size } pair in the heap.
