@@ -149,6 +149,21 @@ test('mergeJSON reads non-ASCII text exactly, refuses a lone surrogate as INVALI
   assert.equal(t.mergeJSON(big, big, '{}').mergedText, '{}');
 });
 
+test('long texts cross into the module whole, wherever their non-ASCII characters are', () => {
+  // Texts of 4 KiB and more are encoded straight into the module's memory,
+  // in a block sized for ASCII and a wider one from the first other character.
+  const pad = 'x'.repeat(5000);
+  for (const text of ['é at the start', `${'a'.repeat(4990)} 😀 past the first block's worth`, '😀'.repeat(3000), 'ascii only']) {
+    const base = JSON.stringify({ pad, s: text, n: 1 });
+    const mine = JSON.stringify({ pad, s: text, n: 2 });
+    const theirs = JSON.stringify({ pad, s: `${text} ☕`, n: 1 });
+    assert.ok(base.length >= 4096);
+    const result = t.mergeJSON(base, mine, theirs);
+    assert.equal(result.mergedText, JSON.stringify({ pad, s: `${text} ☕`, n: 2 }));
+    assert.equal(result.clean, true);
+  }
+});
+
 test('hostile keys stay plain data', () => {
   const hostile = JSON.parse('{"__proto__": {"polluted": true}, "constructor": {"prototype": {"polluted": true}}}');
   const result = t.merge({}, hostile, { ok: 1 });
