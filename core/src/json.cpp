@@ -303,7 +303,14 @@ class Parser {
   TRUCE_OUT_OF_LINE void check_names(const Frame& frame, const std::vector<Key>& keys) {
     const Key* names = keys.data() + frame.first_key;
     const std::size_t count = keys.size() - frame.first_key;
-    if (count <= 8 && distinct_names(names, count)) return;
+    if (count <= 8) {
+      if (distinct_names(names, count)) return;
+      for (std::size_t i = 0; i < count; ++i) {
+        for (std::size_t j = i + 1; j < count; ++j)
+          if (key_text(names[i]) == key_text(names[j])) return name_repeated(frame);
+      }
+      return;
+    }
     // Open addressing over the names' positions (+1; 0 = empty).
     std::size_t capacity = 16;
     while (capacity < count * 2) capacity <<= 1;
@@ -312,13 +319,15 @@ class Parser {
       const std::string_view name = key_text(names[i]);
       std::size_t s = std::hash<std::string_view>{}(name) & (capacity - 1);
       for (; slots[s] != 0; s = (s + 1) & (capacity - 1)) {
-        if (key_text(names[slots[s] - 1]) != name) continue;
-        ++irregular_;
-        if (frame.item_of >= 0) no_plain_ids(index_->arrays[static_cast<std::size_t>(frame.item_of)]);
-        return;
+        if (key_text(names[slots[s] - 1]) == name) return name_repeated(frame);
       }
       slots[s] = static_cast<std::uint32_t>(i + 1);
     }
+  }
+
+  void name_repeated(const Frame& frame) {
+    ++irregular_;
+    if (frame.item_of >= 0) no_plain_ids(index_->arrays[static_cast<std::size_t>(frame.item_of)]);
   }
 
   // Counts what read_string would append, storing nothing.
@@ -342,7 +351,10 @@ class Parser {
     auto& members = *marked.get_ptr<Object*>();
     members.reserve(2);
     members.emplace_back_new(detail::stub_marker(stub.index), Document());
-    members.emplace_back_new(*stub_id_key_, Document(std::string(stub.id)));
+    // The stub's number stands for its id: ids are matched within one array,
+    // where every item's id is a string, so a number is unequal to them all,
+    // and unlike a string it needs no allocation.
+    members.emplace_back_new(*stub_id_key_, Document(stub.index));
     p_ = begin_ + stub.end;
     ++stub_cursor_;
     next_stub_ = stub_cursor_ < stubs_->size() ? begin_ + (*stubs_)[stub_cursor_].begin : nullptr;

@@ -12,10 +12,10 @@
 //
 // parse_json_with_stubs then builds the document with chosen items replaced
 // by stubs: an object whose first member's name is a marker no JSON text can
-// give (stub_marker) and whose second is the item's id, so identity matching
-// still sees the id, while equality sees the marker. Stubs stand only for
-// items that are byte-identical on all three sides, so two stubs are equal
-// exactly when their items are.
+// give (stub_marker) and whose second, under the id key, is the stub's
+// number, so identity matching still finds one id per item. Stubs stand only
+// for items that are byte-identical on all three sides, so two stubs are
+// equal exactly when their items are.
 #include <cstddef>
 #include <cstdint>
 #include <string>
@@ -53,11 +53,10 @@ struct TextIndex {
 // Throws exactly what parse_json(text, limits) throws.
 TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key);
 
-// An item to leave as text. `id` views the item's id in the text.
+// An item to leave as text.
 struct TextStub {
   std::size_t begin = 0, end = 0;
   std::uint64_t index = 0;  // into the spans print_json_with_stubs is given
-  std::string_view id;
 };
 
 // For a text index_json has read with the same limits. `stubs` sorted by begin.

@@ -83,6 +83,12 @@ class IdTable {
 bool same_bytes(std::string_view a, std::string_view b) {
   if (a.size() != b.size()) return false;
   std::size_t i = 0;
+  for (; i + 32 <= a.size(); i += 32) {
+    std::uint64_t x[4], y[4];
+    std::memcpy(x, a.data() + i, 32);
+    std::memcpy(y, b.data() + i, 32);
+    if (((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) != 0) return false;
+  }
   for (; i + 8 <= a.size(); i += 8) {
     std::uint64_t x, y;
     std::memcpy(&x, a.data() + i, 8);
@@ -209,8 +215,7 @@ class TextMerge {
       for (const auto& array : index[side].arrays) {
         for (const detail::IndexedItem& item : array.items) {
           if (item.stub < 0) continue;
-          stubs_[side].push_back({item.begin, item.end, static_cast<std::uint64_t>(item.stub),
-                                  texts_[side].substr(item.id_begin, item.id_end - item.id_begin)});
+          stubs_[side].push_back({item.begin, item.end, static_cast<std::uint64_t>(item.stub)});
         }
       }
     }
