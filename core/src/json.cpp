@@ -26,8 +26,12 @@
 // text (tests/core/json_test.cpp compares both on random documents).
 
 // Hooks of the parser's indexing mode: kept out of the parsing loop, which
-// stays small (the browser module's size) and tight.
+// stays small (the browser module's size) and tight, and compiled for size.
+#if defined(__clang__)
+#define TRUCE_OUT_OF_LINE __attribute__((noinline, minsize))
+#else
 #define TRUCE_OUT_OF_LINE __attribute__((noinline))
+#endif
 
 namespace truce {
 namespace {
@@ -62,10 +66,12 @@ class Parser {
   }
 
   // Reads the text as parse() does, building nothing (json_index.hpp).
-  detail::TextIndex index(std::string_view id_key) {
+  detail::TextIndex index(std::string_view id_key, const detail::TextIndex* reference, std::string_view reference_text) {
     detail::TextIndex out;
     index_ = &out;
     id_key_ = id_key;
+    reference_ = reference;
+    reference_text_ = reference_text.data();
     run();
     return out;
   }
@@ -106,10 +112,16 @@ class Parser {
     for (;;) {
       skip_space();
       if (p_ == end_) fail("expected a value, found the end of the text");
+      bool skipped = false;
       if (!building) {
-        if (!open.empty() && open.back().array >= 0) item_begins(open.back());
+        if (!open.empty() && open.back().array >= 0 && item_begins(open.back())) {
+          ++counted;
+          skipped = true;
+        }
       }
-      if (p_ == next_stub_) {
+      if (skipped) {
+        // An item the reference text holds as it is: read there already.
+      } else if (p_ == next_stub_) {
         values.push_back(take_stub());
       } else switch (*p_) {
         case '{':
@@ -224,35 +236,88 @@ class Parser {
       detail::IndexedArray array;
       // Each enclosing object's current member: the last name it read.
       for (std::size_t i = 0; i + 1 < open.size(); ++i) array.path.emplace_back(key_text(keys[open[i + 1].first_key - 1]));
+      if (reference_ != nullptr) array.reference = reference_array(array.path);
       frame.array = static_cast<std::ptrdiff_t>(index_->arrays.size());
       index_->arrays.push_back(std::move(array));
+      reference_cursors_.push_back(0);
     }
   }
 
   // A value starts inside `frame`: when frame is an indexed array, an item.
-  TRUCE_OUT_OF_LINE void item_begins(const Frame& frame) {
-    if (frame.array < 0) return;
+  // True when the item's text is, byte for byte, the next item of the
+  // reference's array, which validated it already (at the same depth, under
+  // the same limits): then p_ is moved past it.
+  TRUCE_OUT_OF_LINE bool item_begins(const Frame& frame) {
     detail::IndexedArray& array = index_->arrays[static_cast<std::size_t>(frame.array)];
-    if (!array.plain_ids) return;
+    if (!array.plain_ids) return false;
     if (*p_ != '{') {
       no_plain_ids(array);
-      return;
+      return false;
     }
     detail::IndexedItem item;
     item.begin = offset();
     item_irregular_ = irregular_;
+    if (array.reference >= 0) {
+      const auto& twins = reference_->arrays[static_cast<std::size_t>(array.reference)].items;
+      std::size_t& cursor = reference_cursors_[static_cast<std::size_t>(frame.array)];
+      if (cursor < twins.size()) {
+        const detail::IndexedItem& twin = twins[cursor];
+        const std::size_t size = twin.end - twin.begin;
+        if (static_cast<std::size_t>(end_ - p_) >= size && detail::same_bytes(p_, reference_text_ + twin.begin, size)) {
+          item.end = item.begin + size;
+          item.id_begin = item.begin + (twin.id_begin - twin.begin);
+          item.id_end = item.begin + (twin.id_end - twin.begin);
+          item.id_hash = twin.id_hash;
+          item.printed_form = twin.printed_form;
+          item.twin = static_cast<std::ptrdiff_t>(cursor++);
+          array.items.push_back(item);
+          p_ += size;
+          // Its depth is not known here: the reference's deepest stands in
+          // (too deep only sends merge_json the long way, never wrong).
+          index_->depth = std::max(index_->depth, reference_->depth);
+          return true;
+        }
+      }
+    }
     array.items.push_back(item);
+    return false;
+  }
+
+  // The reference's array at `path`, found by looking a few arrays past the
+  // last one found (texts mostly hold the same arrays in the same order);
+  // -1 when none is found that way.
+  std::ptrdiff_t reference_array(const std::vector<std::string>& path) {
+    const auto& arrays = reference_->arrays;
+    for (std::size_t tries = 0; tries < std::min<std::size_t>(arrays.size(), 4); ++tries) {
+      const std::size_t k = (reference_array_cursor_ + tries) % arrays.size();
+      if (arrays[k].plain_ids && arrays[k].path == path) {
+        reference_array_cursor_ = k + 1;
+        return static_cast<std::ptrdiff_t>(k);
+      }
+    }
+    return -1;
   }
 
   // A value inside `frame` is complete: when frame is an indexed array, its item.
   TRUCE_OUT_OF_LINE void item_done(const Frame& frame) {
-    if (frame.array < 0) return;
     detail::IndexedArray& array = index_->arrays[static_cast<std::size_t>(frame.array)];
     if (!array.plain_ids) return;
     detail::IndexedItem& item = array.items.back();
+    if (item.end != 0) return;  // a twin, taken whole
     item.end = offset();
     item.printed_form = irregular_ == item_irregular_;
-    if (item.id_end == 0) no_plain_ids(array);  // no id member
+    if (item.id_end == 0) return no_plain_ids(array);  // no id member
+    if (array.reference < 0) return;
+    // An item the reference has not here (edited, added, moved): the next
+    // twin is looked for after its own id, a few items on.
+    const auto& twins = reference_->arrays[static_cast<std::size_t>(array.reference)].items;
+    std::size_t& cursor = reference_cursors_[static_cast<std::size_t>(frame.array)];
+    for (std::size_t k = cursor; k < std::min(twins.size(), cursor + 8); ++k) {
+      if (twins[k].id_hash == item.id_hash) {
+        cursor = k + 1;
+        break;
+      }
+    }
   }
 
   static void no_plain_ids(detail::IndexedArray& array) {
@@ -660,6 +725,10 @@ class Parser {
   std::size_t irregular_ = 0;
   // Indexing.
   detail::TextIndex* index_ = nullptr;
+  const detail::TextIndex* reference_ = nullptr;  // an index of another text, whose items may recur here
+  const char* reference_text_ = nullptr;
+  std::size_t reference_array_cursor_ = 0;
+  std::vector<std::size_t> reference_cursors_;  // per array of index_: its next twin in the reference
   std::string_view id_key_;
   std::size_t item_irregular_ = 0;
   // Building with stubs.
@@ -858,9 +927,10 @@ std::string to_json_text(const Document& value, int indent) {
 
 namespace detail {
 
-TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key) {
+TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key,
+                     const TextIndex* reference, std::string_view reference_text) {
   refuse_oversized(text, limits);
-  return Parser(text, limits).index(id_key);
+  return Parser(text, limits).index(id_key, reference, reference_text);
 }
 
 Document parse_json_with_stubs(std::string_view text, const ParseLimits& limits, const std::vector<TextStub>& stubs,

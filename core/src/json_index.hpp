@@ -18,6 +18,7 @@
 // equal exactly when their items are.
 #include <cstddef>
 #include <cstdint>
+#include <cstring>
 #include <string>
 #include <string_view>
 #include <vector>
@@ -32,6 +33,8 @@ struct IndexedItem {
   std::size_t id_begin = 0, id_end = 0;  // its id's text, without the quotes
   std::size_t id_hash = 0;               // of the id's text, taken while it is in cache
   bool printed_form = false;
+  // The item of the reference's array (index_json) with this very text, or -1.
+  std::ptrdiff_t twin = -1;
   std::int64_t stub = -1;  // merge_json's choice: the stub standing for it
 };
 
@@ -41,6 +44,7 @@ struct IndexedArray {
   // value is a string without escapes (what the merge can match by identity).
   bool plain_ids = true;
   std::vector<IndexedItem> items;  // filled only while plain_ids holds
+  std::ptrdiff_t reference = -1;   // the reference's array at the same path, or -1
 };
 
 struct TextIndex {
@@ -50,8 +54,34 @@ struct TextIndex {
   std::size_t depth = 0;  // the deepest nesting, as depth_of counts it
 };
 
-// Throws exactly what parse_json(text, limits) throws.
-TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key);
+// Throws exactly what parse_json(text, limits) throws. With a reference (the
+// index of another text read under the same limits, and that text), an item
+// whose text is the reference's next item at the same path, byte for byte,
+// is taken whole, not read again: identical bytes at the same depth are as
+// valid here as there. That is most of mine and theirs, given base.
+TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key,
+                     const TextIndex* reference = nullptr, std::string_view reference_text = {});
+
+// memcmp == 0, 32 then 8 bytes a step: WebAssembly's memcmp goes a byte at a
+// time, and the items compared are most of three texts.
+inline bool same_bytes(const char* a, const char* b, std::size_t size) {
+  std::size_t i = 0;
+  for (; i + 32 <= size; i += 32) {
+    std::uint64_t x[4], y[4];
+    std::memcpy(x, a + i, 32);
+    std::memcpy(y, b + i, 32);
+    if (((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) != 0) return false;
+  }
+  for (; i + 8 <= size; i += 8) {
+    std::uint64_t x, y;
+    std::memcpy(&x, a + i, 8);
+    std::memcpy(&y, b + i, 8);
+    if (x != y) return false;
+  }
+  for (; i < size; ++i)
+    if (a[i] != b[i]) return false;
+  return true;
+}
 
 // An item to leave as text.
 struct TextStub {

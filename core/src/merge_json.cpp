@@ -78,28 +78,6 @@ class IdTable {
   std::vector<std::uint32_t> slots_;  // position + 1, 0 = empty
 };
 
-// memcmp, eight bytes at a time: WebAssembly's memcmp goes a byte at a time,
-// and the items compared here are most of three texts.
-bool same_bytes(std::string_view a, std::string_view b) {
-  if (a.size() != b.size()) return false;
-  std::size_t i = 0;
-  for (; i + 32 <= a.size(); i += 32) {
-    std::uint64_t x[4], y[4];
-    std::memcpy(x, a.data() + i, 32);
-    std::memcpy(y, b.data() + i, 32);
-    if (((x[0] ^ y[0]) | (x[1] ^ y[1]) | (x[2] ^ y[2]) | (x[3] ^ y[3])) != 0) return false;
-  }
-  for (; i + 8 <= a.size(); i += 8) {
-    std::uint64_t x, y;
-    std::memcpy(&x, a.data() + i, 8);
-    std::memcpy(&y, b.data() + i, 8);
-    if (x != y) return false;
-  }
-  for (; i < a.size(); ++i)
-    if (a[i] != b[i]) return false;
-  return true;
-}
-
 // The path as one string (each name's length, then the name), to find the
 // same array in each text.
 std::string path_key(const std::vector<std::string>& path) {
@@ -123,7 +101,11 @@ class TextMerge {
     }
     std::array<detail::TextIndex, 3> index;
     for (std::size_t side = 0; side < 3; ++side)
-      index[side] = on_side(side, [&] { return detail::index_json(texts_[side], limits_, options_.id_key); });
+      index[side] = on_side(side, [&] {
+        // Mine and theirs are read against base: their unchanged items are compared, not read again.
+        return side == 0 ? detail::index_json(texts_[0], limits_, options_.id_key)
+                         : detail::index_json(texts_[side], limits_, options_.id_key, &index[0], texts_[0]);
+      });
     // Too deep for the merge: let merge() refuse the documents as it does.
     const bool too_deep = std::any_of(index.begin(), index.end(),
                                       [&](const detail::TextIndex& text) { return text.depth > options_.max_depth; });
@@ -167,8 +149,11 @@ class TextMerge {
       }
     }
     std::array<IdTable, 3> ids;
-    for (auto& [key, base] : by_path[0]) {
+    for (const auto& entry : by_path[0]) {
+      const std::string& key = entry.first;
+      detail::IndexedArray* const base = entry.second;
       if (base == nullptr || !base->plain_ids || base->items.empty() || has_rule(base->path)) continue;
+      const auto base_position = static_cast<std::ptrdiff_t>(base - index[0].arrays.data());
       std::array<detail::IndexedArray*, 3> arrays{base, nullptr, nullptr};
       bool everywhere = true;
       for (std::size_t side = 1; side < 3 && everywhere; ++side) {
@@ -180,33 +165,28 @@ class TextMerge {
       bool unique = true;
       for (std::size_t side = 0; side < 3 && unique; ++side) unique = ids[side].fill(arrays[side]->items);
       if (!unique) continue;  // not matched by identity: merged as a sequence
-      // Each base item's copies, found by id hash; then their texts compared,
-      // the next triple's first bytes asked for while this one is compared.
-      std::vector<std::array<detail::IndexedItem*, 3>> triples;
-      triples.reserve(base->items.size());
-      for (detail::IndexedItem& item : base->items) {
-        if (!item.printed_form) continue;
-        const std::ptrdiff_t in_mine = ids[1].find(item.id_hash), in_theirs = ids[2].find(item.id_hash);
-        if (in_mine < 0 || in_theirs < 0) continue;
-        auto& mine_item = arrays[1]->items[static_cast<std::size_t>(in_mine)];
-        auto& theirs_item = arrays[2]->items[static_cast<std::size_t>(in_theirs)];
-        const std::size_t size = item.end - item.begin;
-        if (!mine_item.printed_form || !theirs_item.printed_form || mine_item.end - mine_item.begin != size ||
-            theirs_item.end - theirs_item.begin != size)
-          continue;
-        triples.push_back({&item, &mine_item, &theirs_item});
-      }
-      for (std::size_t t = 0; t < triples.size(); ++t) {
-        if (t + 2 < triples.size()) {
-          for (std::size_t side = 0; side < 3; ++side) __builtin_prefetch(texts_[side].data() + triples[t + 2][side]->begin);
+      // Each base item's copies, found by id hash; the same text on all
+      // three sides makes a stub. Most were compared while mine and theirs
+      // were read (their twins); the rest are compared now.
+      for (std::size_t at = 0; at < base->items.size(); ++at) {
+        detail::IndexedItem& item = base->items[at];
+        const std::string_view text = texts_[0].substr(item.begin, item.end - item.begin);
+        std::array<detail::IndexedItem*, 3> copies{&item, nullptr, nullptr};
+        bool same = item.printed_form;
+        for (std::size_t side = 1; side < 3 && same; ++side) {
+          const std::ptrdiff_t found = ids[side].find(item.id_hash);
+          if (found < 0) break;
+          detail::IndexedItem& copy = arrays[side]->items[static_cast<std::size_t>(found)];
+          copies[side] = &copy;
+          if (arrays[side]->reference == base_position && copy.twin >= 0) {
+            same = copy.twin == static_cast<std::ptrdiff_t>(at);
+          } else {
+            same = copy.printed_form && copy.end - copy.begin == text.size() &&
+                   detail::same_bytes(texts_[side].data() + copy.begin, text.data(), text.size());
+          }
         }
-        const auto& triple = triples[t];
-        const auto text_of = [&](std::size_t side) {
-          return texts_[side].substr(triple[side]->begin, triple[side]->end - triple[side]->begin);
-        };
-        const std::string_view text = text_of(0);
-        if (!same_bytes(text_of(1), text) || !same_bytes(text_of(2), text)) continue;
-        for (detail::IndexedItem* copy : triple) copy->stub = static_cast<std::int64_t>(spans_.size());
+        if (!same || copies[2] == nullptr) continue;
+        for (detail::IndexedItem* copy : copies) copy->stub = static_cast<std::int64_t>(spans_.size());
         spans_.push_back(text);
       }
     }

@@ -792,6 +792,22 @@ TEST(MergeJson, ItemsEditedOnEitherSideAreMergedTheRestCopied) {
   EXPECT_EQ(run.items_copied, 3U);  // t0, t2, t5
 }
 
+TEST(MergeJson, ItemsMovedInsertedOrDeletedFarApartAreStillFoundAndCopied) {
+  // Mine and theirs are read against base, taking an item whole when its text
+  // is base's next one: after a move, an insertion or a long deletion the
+  // reading must find its place again, or copy nothing, never the wrong item.
+  const std::vector<std::string> base = tasks(40);
+  std::vector<std::string> mine = base;
+  std::rotate(mine.begin() + 5, mine.begin() + 6, mine.begin() + 30);  // t5 moved near the end
+  mine.erase(mine.begin() + 31, mine.begin() + 39);                     // eight deleted in a row
+  std::vector<std::string> theirs = base;
+  for (int i = 0; i < 12; ++i) theirs.insert(theirs.begin() + 10, task(100 + i));  // twelve added in a row
+  theirs[0] = task(0, R"("owner":"ann")");
+  const BothPaths run = run_both({board(base), board(mine), board(theirs)});
+  EXPECT_TRUE(same_as_document_path(run));
+  EXPECT_EQ(run.items_copied, 31U);  // 40, less t0 (edited) and the eight mine deleted
+}
+
 TEST(MergeJson, ItemsInThePrintersFormAreCopiedHoweverOddTheyLook) {
   for (const char* more :
        {R"("s":"q\"b\\n\nt\tc\u001fu\u0000")", "\"s\":\"caf\xc3\xa9\xf0\x9f\x99\x82\x7f\"", R"("f":1.0)",
