@@ -31,6 +31,7 @@
 #include "truce/error.hpp"
 #include "truce/json.hpp"
 #include "truce/merge.hpp"
+#include "truce/merge_json.hpp"
 
 namespace {
 
@@ -105,15 +106,28 @@ int main(int argc, char** argv) {
     const std::string mine_text = read_file(files[1]);
     const std::string theirs_text = read_file(files[2]);
 
-    std::string merged_text;
-    std::size_t conflicts = 0;
+    std::string merged_text, document_text;
+    std::size_t conflicts = 0, copied = 0;
     using Clock = std::chrono::steady_clock;
     const auto ms = [](Clock::time_point a, Clock::time_point b) {
       return std::chrono::duration<double, std::milli>(b - a).count();
     };
-    std::vector<double> total, parse, merge, serialize;
-    // A round ends after the documents are freed: that is part of the job too.
-    const auto round = [&](bool timed) {
+    std::vector<double> total, documents, parse, merge, serialize;
+    // The whole job from texts: merge_json.
+    const auto texts_round = [&](bool timed) {
+      const auto t0 = Clock::now();
+      {
+        truce::JsonMergeResult result = truce::merge_json(base_text, mine_text, theirs_text);
+        merged_text = std::move(result.merged_text);
+        conflicts = result.conflicts.size();
+        copied = result.items_copied_as_text;
+      }
+      const auto t1 = Clock::now();
+      if (timed) total.push_back(ms(t0, t1));
+    };
+    // The same job through whole documents, by phase. A round ends after the
+    // documents are freed: that is part of the job too.
+    const auto documents_round = [&](bool timed) {
       Clock::time_point t0, t1, t2, t3;
       {
         t0 = Clock::now();
@@ -123,30 +137,36 @@ int main(int argc, char** argv) {
         t1 = Clock::now();
         const truce::MergeResult result = truce::merge(std::move(base), std::move(mine), std::move(theirs));
         t2 = Clock::now();
-        merged_text = truce::to_json_text(result.merged);
+        document_text = truce::to_json_text(result.merged);
         t3 = Clock::now();
-        conflicts = result.conflicts.size();
       }
       const auto t4 = Clock::now();
       if (!timed) return;
-      total.push_back(ms(t0, t4));
+      documents.push_back(ms(t0, t4));
       parse.push_back(ms(t0, t1));
       merge.push_back(ms(t1, t2));
       serialize.push_back(ms(t2, t3));
     };
 
-    for (int i = 0; i < warmup; ++i) round(false);
-    for (int i = 0; i < repeat; ++i) round(true);
+    for (int i = 0; i < warmup; ++i) {
+      texts_round(false);
+      documents_round(false);
+    }
+    for (int i = 0; i < repeat; ++i) {
+      texts_round(true);
+      documents_round(true);
+    }
+    if (merged_text != document_text) throw std::runtime_error("merge_json and the document path disagree");
 
     if (!out_path.empty()) write_file(out_path, merged_text);
 
     rusage usage{};
     getrusage(RUSAGE_SELF, &usage);
     std::printf(
-        "{\"medianMs\": %.3f, \"peakRssKiB\": %ld, \"conflicts\": %zu, \"runs\": %d, "
-        "\"parseMs\": %.3f, \"mergeMs\": %.3f, \"serializeMs\": %.3f}\n",
-        median_of(total), static_cast<long>(usage.ru_maxrss), conflicts, repeat, median_of(parse), median_of(merge),
-        median_of(serialize));
+        "{\"medianMs\": %.3f, \"peakRssKiB\": %ld, \"conflicts\": %zu, \"runs\": %d, \"itemsCopiedAsText\": %zu, "
+        "\"documentsMs\": %.3f, \"parseMs\": %.3f, \"mergeMs\": %.3f, \"serializeMs\": %.3f}\n",
+        median_of(total), static_cast<long>(usage.ru_maxrss), conflicts, repeat, copied, median_of(documents),
+        median_of(parse), median_of(merge), median_of(serialize));
     return 0;
   } catch (const truce::Error& e) {
     std::printf("{\"error\": \"%s: %s\"}\n", std::string(e.code_name()).c_str(), json_escape(e.message()).c_str());
