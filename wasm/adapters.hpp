@@ -32,6 +32,13 @@ struct TextAdapter {
 std::string merge_text_views(std::string_view base, std::string_view mine, std::string_view theirs,
                              const std::string& options_json);
 
+// What call_adapter("merge", "[" + base + "," + mine + "," + theirs + "," +
+// options + "]") answers, byte for byte, for the JS merge of values: through
+// merge_json when it can (the documents are not built whole), through that
+// argument array whenever merge_json fails, so errors are the array's own.
+std::string merge_value_texts(std::string_view base, std::string_view mine, std::string_view theirs,
+                              std::string_view options_json);
+
 const std::vector<Adapter>& adapters();
 const std::vector<TextAdapter>& text_adapters();
 
@@ -57,6 +64,10 @@ std::uintptr_t merge_json_in_memory(std::uintptr_t base, std::size_t base_size, 
                                     std::size_t mine_size, std::uintptr_t theirs, std::size_t theirs_size,
                                     const std::string& options_json);
 std::uintptr_t call_adapter_in_memory(const std::string& name, std::uintptr_t args_json, std::size_t size);
+// merge_value_texts over texts already in memory.
+std::uintptr_t merge_values_in_memory(std::uintptr_t base, std::size_t base_size, std::uintptr_t mine,
+                                      std::size_t mine_size, std::uintptr_t theirs, std::size_t theirs_size,
+                                      std::uintptr_t options, std::size_t options_size);
 void release_text_in_memory();
 
 // Bytes malloc has handed out and not had back (mallinfo): how a

@@ -9,6 +9,7 @@ EMSCRIPTEN_BINDINGS(truce) {
     emscripten::function(adapter.name, adapter.fn);
   emscripten::function("merge_json_in_memory", &truce::wasm::merge_json_in_memory);
   emscripten::function("call_in_memory", &truce::wasm::call_adapter_in_memory);
+  emscripten::function("merge_values_in_memory", &truce::wasm::merge_values_in_memory);
   emscripten::function("release_text_in_memory", &truce::wasm::release_text_in_memory);
   emscripten::function("heap_bytes_in_use", &truce::wasm::heap_bytes_in_use);
 }

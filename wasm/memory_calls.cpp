@@ -32,6 +32,17 @@ std::uintptr_t merge_json_in_memory(std::uintptr_t base, std::size_t base_size, 
       merge_text_views(view(base, base_size), view(mine, mine_size), view(theirs, theirs_size), options_json));
 }
 
+std::uintptr_t merge_values_in_memory(std::uintptr_t base, std::size_t base_size, std::uintptr_t mine,
+                                      std::size_t mine_size, std::uintptr_t theirs, std::size_t theirs_size,
+                                      std::uintptr_t options, std::size_t options_size) {
+  try {
+    return hand_out(merge_value_texts(view(base, base_size), view(mine, mine_size), view(theirs, theirs_size),
+                                      view(options, options_size)));
+  } catch (const std::bad_alloc&) {
+    return hand_out(error_envelope_for_current_exception());
+  }
+}
+
 std::uintptr_t call_adapter_in_memory(const std::string& name, std::uintptr_t args_json, std::size_t size) {
   try {
     return hand_out(call_adapter(name, std::string(view(args_json, size))));

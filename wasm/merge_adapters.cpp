@@ -83,6 +83,16 @@ Document merge_json_limits_value(const Document& args) {
   return parse_limits_to_json(merge_json_options(args[0]).limits);
 }
 
+// merge's result as MergeResult::to_json() writes it, without "merged".
+Document all_but_merged(JsonMergeResult&& result) {
+  MergeResult outcome;
+  outcome.conflicts = std::move(result.conflicts);
+  outcome.stats = result.stats;
+  Document rest = std::move(outcome).to_json();
+  rest.erase("merged");
+  return rest;
+}
+
 std::string merge_texts(const std::string& base, const std::string& mine, const std::string& theirs,
                         const std::string& options_json) {
   return merge_text_views(base, mine, theirs, options_json);
@@ -97,12 +107,7 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
     const MergeJsonOptions read = merge_json_options(options_json.empty() ? Document() : parse_json(options_json));
     JsonMergeResult result = merge_json(base, mine, theirs, read.merge, read.limits);
     merged_text = std::move(result.merged_text);
-    MergeResult outcome;
-    outcome.conflicts = std::move(result.conflicts);
-    outcome.stats = result.stats;
-    Document meta = std::move(outcome).to_json();
-    meta.erase("merged");
-    return meta;
+    return all_but_merged(std::move(result));
   });
   try {
     envelope.reserve(envelope.size() + 1 + merged_text.size());
@@ -112,6 +117,35 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
   } catch (const std::bad_alloc&) {  // no room left for the answer itself
     return error_envelope_for_current_exception() + "\n";
   }
+}
+
+std::string merge_value_texts(std::string_view base, std::string_view mine, std::string_view theirs,
+                              std::string_view options_json) {
+  // Inside the argument array every document is one level deeper, and the
+  // array's size is what the limit holds to.
+  ParseLimits limits;
+  limits.max_depth -= 1;
+  if (base.size() + mine.size() + theirs.size() + options_json.size() + 5 <= limits.max_bytes) {
+    try {
+      const MergeOptions options = MergeOptions::from_json(parse_json(options_json, limits));
+      JsonMergeResult result = merge_json(base, mine, theirs, options, limits);
+      // As ok_envelope prints merge's result: merged first, then the rest.
+      const std::string tail = to_json_text(all_but_merged(std::move(result)));
+      std::string envelope;
+      envelope.reserve(result.merged_text.size() + tail.size() + 20);
+      envelope += "{\"ok\":{\"merged\":";
+      envelope += result.merged_text;
+      envelope += ',';
+      envelope.append(tail, 1);
+      envelope += '}';
+      return envelope;
+    } catch (...) {  // NOLINT(bugprone-empty-catch): the argument array gives the answer, errors included
+    }
+  }
+  std::string args = "[";
+  for (const std::string_view part : {base, mine, theirs, options_json}) (args += part) += ',';
+  args.back() = ']';
+  return call_adapter("merge", args);
 }
 
 void add_merge_adapters(std::vector<Adapter>& table) {

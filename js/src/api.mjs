@@ -186,7 +186,21 @@ export function createApi(module) {
       }),
 
     // Merging
-    merge: (base, mine, theirs, options) => call('merge', base, mine, theirs, options ?? null),
+    // Long documents cross as three texts and are merged as texts (the
+    // module builds only what the sides changed), answering exactly what
+    // the argument array would (merge_value_texts).
+    merge: (base, mine, theirs, options) => {
+      const texts = [base, mine, theirs, options ?? null].map((value) => JSON.stringify(value) ?? 'null');
+      const argsLength = texts.reduce((sum, text) => sum + text.length, 5);
+      // Past maxBytes by length alone: refused here, as callText refuses it.
+      if (!inMemory(texts) || argsLength > limits.maxBytes) return callText('merge', `[${texts.join(',')}]`);
+      const out = invoke(() =>
+        withTextsInMemory(texts, (ranges) => answerText(module.merge_values_in_memory(...ranges))),
+      );
+      const envelope = JSON.parse(out);
+      if (envelope.error) throw TruceError.from(envelope.error);
+      return envelope.ok;
+    },
     // The same merge from and to wire text: no JS objects built, key order kept exactly.
     mergeJSON: (baseText, mineText, theirsText, options) => {
       const texts = [requireText(baseText, 'baseText'), requireText(mineText, 'mineText'), requireText(theirsText, 'theirsText')];

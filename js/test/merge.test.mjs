@@ -149,6 +149,27 @@ test('mergeJSON reads non-ASCII text exactly, refuses a lone surrogate as INVALI
   assert.equal(t.mergeJSON(big, big, '{}').mergedText, '{}');
 });
 
+test('merge of long documents answers as mergeJSON does, and refuses as the argument array does', () => {
+  // Long documents cross as three texts merged by merge_json, not as one
+  // argument array parsed whole; the answer must not show the difference.
+  const items = Array.from({ length: 300 }, (_, i) => ({ id: `t${i}`, title: `task ${i}`, tags: ['a', 'b'] }));
+  const base = { tasks: items };
+  const mine = { tasks: items.map((item, i) => (i === 5 ? { ...item, title: 'mine' } : item)) };
+  const theirs = { tasks: [...items.slice(0, 5), { ...items[5], title: 'theirs' }, ...items.slice(6), { id: 'new' }] };
+  const viaObjects = t.merge(base, mine, theirs);
+  const viaTexts = t.mergeJSON(JSON.stringify(base), JSON.stringify(mine), JSON.stringify(theirs));
+  assert.deepEqual(viaObjects.merged, JSON.parse(viaTexts.mergedText));
+  assert.deepEqual(viaObjects.conflicts, viaTexts.conflicts);
+  assert.deepEqual(viaObjects.stats, viaTexts.stats);
+  assert.equal(viaObjects.conflicts[0].path, '/tasks/5/title');
+  // A lone surrogate (JSON.stringify writes it as an escape): refused where the
+  // argument array holds it, without a side, as for short documents.
+  const bad = { tasks: items, s: 'x\uD800' };
+  assert.throws(() => t.merge(base, bad, theirs), (e) =>
+    e.code === 'INVALID_JSON' && e.details.side === undefined && e.details.offset > JSON.stringify(base).length + 1);
+  assert.throws(() => t.merge(base, mine, theirs, { maxDepth: 0 }), { code: 'INVALID_ARGUMENT' });
+});
+
 test('long texts cross into the module whole, wherever their non-ASCII characters are', () => {
   // Texts of 4 KiB and more are encoded straight into the module's memory,
   // in a block sized for ASCII and a wider one from the first other character.

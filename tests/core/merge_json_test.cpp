@@ -7,6 +7,7 @@
 // apply, items_copied_as_text is checked too: a shortcut that silently never
 // runs would pass every equality check.
 #include "truce/merge_json.hpp"
+#include "adapters.hpp"
 
 #include <gtest/gtest.h>
 
@@ -1141,6 +1142,32 @@ TEST(MergeJson, RepeatedMemberNameOnThePathToTheArray) {
         same_as_document_path(run_both({R"({"meta":{"list":[{"id":"a"}],"list":[{"id":"a"}]}})",
                                         R"({"meta":{"list":[{"id":"a"}]}})", R"({"meta":{"list":[{"id":"a"}]},"x":1})"},
                                        options_from(options))));
+  }
+}
+
+// The JS merge of values sends its three documents and options as separate
+// texts (wasm::merge_value_texts); its answer must be the argument array's,
+// byte for byte, whether merge_json could take them or not.
+TEST(MergeValueTexts, AnswersAsTheArgumentArrayDoes) {
+  const auto check = [](const Texts& texts, const std::string& options) {
+    const std::string args = "[" + texts[0] + "," + texts[1] + "," + texts[2] + "," + options + "]";
+    EXPECT_EQ(wasm::merge_value_texts(texts[0], texts[1], texts[2], options), wasm::call_adapter("merge", args))
+        << "texts:\n" << texts[0] << "\n" << texts[1] << "\n" << texts[2] << "\noptions " << options;
+  };
+  for (std::uint32_t seed = 1; seed <= 400; ++seed) {
+    const RandomCase random = RandomBoards(seed).next();
+    check(random.texts, to_json_text(random.options));
+  }
+  const std::string board_text = board(tasks(3));
+  check({board_text, board_text, board_text}, "null");
+  check({board_text, board_text, board_text}, R"({"maxDepth":0})");  // refused options
+  check({board_text, R"({"s":"\ud800"})", board_text}, "null");        // a lone surrogate's escape
+  // 999 levels merge; 1000 are one too many inside the argument array, though
+  // merge_json alone would take them.
+  for (const int depth : {999, 1000}) {
+    const std::string deep = std::string(static_cast<std::size_t>(depth), '[') + std::string(static_cast<std::size_t>(depth), ']');
+    check({deep, deep, "[]"}, "null");
+    check({"{}", "{}", "{}"}, "{\"rules\":" + std::string(static_cast<std::size_t>(depth - 1), '[') + std::string(static_cast<std::size_t>(depth - 1), ']') + "}");
   }
 }
 
