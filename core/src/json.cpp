@@ -283,12 +283,12 @@ class Parser {
     return false;
   }
 
-  // The reference's array at `path`, found by looking a few arrays past the
-  // last one found (texts mostly hold the same arrays in the same order);
-  // -1 when none is found that way.
+  // The reference's array at `path`, found by looking at the arrays after
+  // the last one found (texts mostly hold the same arrays in the same order),
+  // up to 64 of them; -1 when none is found that way.
   std::ptrdiff_t reference_array(const std::vector<std::string>& path) {
     const auto& arrays = reference_->arrays;
-    for (std::size_t tries = 0; tries < std::min<std::size_t>(arrays.size(), 4); ++tries) {
+    for (std::size_t tries = 0; tries < std::min<std::size_t>(arrays.size(), 64); ++tries) {
       const std::size_t k = (reference_array_cursor_ + tries) % arrays.size();
       if (arrays[k].plain_ids && arrays[k].path == path) {
         reference_array_cursor_ = k + 1;
@@ -309,10 +309,11 @@ class Parser {
     if (item.id_end == 0) return no_plain_ids(array);  // no id member
     if (array.reference < 0) return;
     // An item the reference has not here (edited, added, moved): the next
-    // twin is looked for after its own id, a few items on.
+    // twin is looked for after its own id, up to 64 items on (past a run of
+    // deletions as long as that).
     const auto& twins = reference_->arrays[static_cast<std::size_t>(array.reference)].items;
     std::size_t& cursor = reference_cursors_[static_cast<std::size_t>(frame.array)];
-    for (std::size_t k = cursor; k < std::min(twins.size(), cursor + 8); ++k) {
+    for (std::size_t k = cursor; k < std::min(twins.size(), cursor + 64); ++k) {
       if (twins[k].id_hash == item.id_hash) {
         cursor = k + 1;
         break;
@@ -344,7 +345,7 @@ class Parser {
     if (item.id_end != 0 || decoded_size != raw) return no_plain_ids(array);
     item.id_begin = static_cast<std::size_t>(quote + 1 - begin_);
     item.id_end = item.id_begin + raw;
-    item.id_hash = std::hash<std::string_view>{}(std::string_view(quote + 1, raw));
+    item.id_hash = detail::hash64(std::string_view(quote + 1, raw));
   }
 
   TRUCE_OUT_OF_LINE void index_number() {

@@ -31,7 +31,7 @@ namespace truce::detail {
 struct IndexedItem {
   std::size_t begin = 0, end = 0;        // the item's text
   std::size_t id_begin = 0, id_end = 0;  // its id's text, without the quotes
-  std::size_t id_hash = 0;               // of the id's text, taken while it is in cache
+  std::uint64_t id_hash = 0;             // hash64 of the id's text, taken while it is in cache
   bool printed_form = false;
   // The item of the reference's array (index_json) with this very text, or -1.
   std::ptrdiff_t twin = -1;
@@ -47,11 +47,22 @@ struct IndexedArray {
   std::ptrdiff_t reference = -1;   // the reference's array at the same path, or -1
 };
 
+// FNV-1a over 64 bits in every runtime (std::hash has 32 in WebAssembly,
+// where among 100,000 ids two would likely share one, and a shared hash
+// turns the shortcut off for their whole array).
+inline std::uint64_t hash64(std::string_view text) {
+  std::uint64_t hash = 0xcbf29ce484222325ULL;
+  for (const char c : text) hash = (hash ^ static_cast<unsigned char>(c)) * 0x100000001b3ULL;
+  return hash;
+}
+
 struct TextIndex {
   // In the text's order, and never one inside another (an item is reached
   // through an array, so arrays inside it are not indexed).
   std::vector<IndexedArray> arrays;
-  std::size_t depth = 0;  // the deepest nesting, as depth_of counts it
+  // At least the deepest nesting as depth_of counts it (more when repeated
+  // members are dropped, or a twin is taken: then the reference's stands in).
+  std::size_t depth = 0;
 };
 
 // Throws exactly what parse_json(text, limits) throws. With a reference (the

@@ -39,10 +39,10 @@ auto on_side(std::size_t side, Read&& read) {
   }
 }
 
-// Item ids of one array by their hashes: hash -> item position. Two ids with
-// one hash count as a repeat, and a lookup may find an item with another id
-// of the same hash: either way a stub is not made (the items' texts are
-// compared before one is), so a collision costs speed, never correctness,
+// Item ids of one array by their 64-bit hashes: hash -> item position. Two
+// ids with one hash count as a repeat (the array then gets no stubs), and a
+// lookup may find an item with another id of the same hash (its text then
+// differs, so no stub is made): a collision costs speed, never correctness,
 // and the texts' ids, long out of cache by now, are not read again.
 class IdTable {
  public:
@@ -60,16 +60,16 @@ class IdTable {
     return true;
   }
   // An item whose id has this hash, or -1.
-  std::ptrdiff_t find(std::size_t id_hash) const {
+  std::ptrdiff_t find(std::uint64_t id_hash) const {
     const std::uint32_t slot = slots_[slot_of(id_hash)];
     return slot == 0 ? -1 : static_cast<std::ptrdiff_t>(slot - 1);
   }
 
  private:
   // The slot holding `id_hash`, or the empty one where it would go.
-  std::size_t slot_of(std::size_t id_hash) const {
+  std::size_t slot_of(std::uint64_t id_hash) const {
     const std::size_t mask = slots_.size() - 1;
-    std::size_t s = id_hash & mask;
+    auto s = static_cast<std::size_t>(id_hash ^ (id_hash >> 32)) & mask;
     while (slots_[s] != 0 && (*items_)[slots_[s] - 1].id_hash != id_hash) s = (s + 1) & mask;
     return s;
   }
@@ -106,7 +106,8 @@ class TextMerge {
         return side == 0 ? detail::index_json(texts_[0], limits_, options_.id_key)
                          : detail::index_json(texts_[side], limits_, options_.id_key, &index[0], texts_[0]);
       });
-    // Too deep for the merge: let merge() refuse the documents as it does.
+    // Possibly too deep for the merge: no stubs, and merge() checks the real
+    // depth of whole documents (refusing them as it always does, if it must).
     const bool too_deep = std::any_of(index.begin(), index.end(),
                                       [&](const detail::TextIndex& text) { return text.depth > options_.max_depth; });
     if (!options_.id_key.empty() && !too_deep) choose_stubs(index);

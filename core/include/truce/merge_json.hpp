@@ -23,7 +23,8 @@ struct JsonMergeResult {
   std::string merged_text;  // compact
   std::vector<Conflict> conflicts;
   MergeStats stats;
-  // Identity-array items left as text (same bytes on all three sides).
+  // Identity-array items left as text (same bytes on all three sides): the
+  // stubs made, counted once for the three sides.
   std::size_t items_copied_as_text = 0;
 
   bool clean() const noexcept { return conflicts.empty(); }
