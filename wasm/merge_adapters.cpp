@@ -84,10 +84,10 @@ Document merge_json_limits_value(const Document& args) {
 }
 
 // merge's result as MergeResult::to_json() writes it, without "merged".
-Document all_but_merged(JsonMergeResult&& result) {
+Document all_but_merged(std::vector<Conflict> conflicts, const MergeStats& stats) {
   MergeResult outcome;
-  outcome.conflicts = std::move(result.conflicts);
-  outcome.stats = result.stats;
+  outcome.conflicts = std::move(conflicts);
+  outcome.stats = stats;
   Document rest = std::move(outcome).to_json();
   rest.erase("merged");
   return rest;
@@ -107,7 +107,7 @@ std::string merge_text_views(std::string_view base, std::string_view mine, std::
     const MergeJsonOptions read = merge_json_options(options_json.empty() ? Document() : parse_json(options_json));
     JsonMergeResult result = merge_json(base, mine, theirs, read.merge, read.limits);
     merged_text = std::move(result.merged_text);
-    return all_but_merged(std::move(result));
+    return all_but_merged(std::move(result.conflicts), result.stats);
   });
   try {
     envelope.reserve(envelope.size() + 1 + merged_text.size());
@@ -130,7 +130,7 @@ std::string merge_value_texts(std::string_view base, std::string_view mine, std:
       const MergeOptions options = MergeOptions::from_json(parse_json(options_json, limits));
       JsonMergeResult result = merge_json(base, mine, theirs, options, limits);
       // As ok_envelope prints merge's result: merged first, then the rest.
-      const std::string tail = to_json_text(all_but_merged(std::move(result)));
+      const std::string tail = to_json_text(all_but_merged(std::move(result.conflicts), result.stats));
       std::string envelope;
       envelope.reserve(result.merged_text.size() + tail.size() + 20);
       envelope += "{\"ok\":{\"merged\":";

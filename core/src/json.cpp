@@ -265,8 +265,7 @@ class Parser {
         const std::size_t size = twin.end - twin.begin;
         if (static_cast<std::size_t>(end_ - p_) >= size && detail::same_bytes(p_, reference_text_ + twin.begin, size)) {
           item.end = item.begin + size;
-          item.id_begin = item.begin + (twin.id_begin - twin.begin);
-          item.id_end = item.begin + (twin.id_end - twin.begin);
+          item.has_id = true;
           item.id_hash = twin.id_hash;
           item.printed_form = twin.printed_form;
           item.twin = static_cast<std::ptrdiff_t>(cursor++);
@@ -306,7 +305,7 @@ class Parser {
     if (item.end != 0) return;  // a twin, taken whole
     item.end = offset();
     item.printed_form = irregular_ == item_irregular_;
-    if (item.id_end == 0) return no_plain_ids(array);  // no id member
+    if (!item.has_id) return no_plain_ids(array);
     if (array.reference < 0) return;
     // An item the reference has not here (edited, added, moved): the next
     // twin is looked for after its own id, up to 64 items on (past a run of
@@ -342,9 +341,8 @@ class Parser {
     detail::IndexedItem& item = array.items.back();
     // Escapes always make the decoded text shorter than the raw one.
     const auto raw = static_cast<std::size_t>(p_ - quote) - 2;
-    if (item.id_end != 0 || decoded_size != raw) return no_plain_ids(array);
-    item.id_begin = static_cast<std::size_t>(quote + 1 - begin_);
-    item.id_end = item.id_begin + raw;
+    if (item.has_id || decoded_size != raw) return no_plain_ids(array);
+    item.has_id = true;
     item.id_hash = detail::hash64(std::string_view(quote + 1, raw));
   }
 
@@ -896,19 +894,10 @@ class Printer {
   char* end_ = nullptr;
 };
 
-void refuse_oversized(std::string_view text, const ParseLimits& limits) {
-  if (text.size() > limits.max_bytes) {
-    throw Error(
-        Code::LimitExceeded,
-        "JSON text is " + std::to_string(text.size()) + " bytes, the limit is " + std::to_string(limits.max_bytes),
-        {{"limit", "bytes"}, {"max", limits.max_bytes}, {"actual", text.size()}});
-  }
-}
-
 }  // namespace
 
 Document parse_json(std::string_view text, const ParseLimits& limits) {
-  refuse_oversized(text, limits);
+  detail::refuse_oversized(text, limits);
   return Parser(text, limits).parse();
 }
 
@@ -927,6 +916,15 @@ std::string to_json_text(const Document& value, int indent) {
 }
 
 namespace detail {
+
+void refuse_oversized(std::string_view text, const ParseLimits& limits) {
+  if (text.size() > limits.max_bytes) {
+    throw Error(
+        Code::LimitExceeded,
+        "JSON text is " + std::to_string(text.size()) + " bytes, the limit is " + std::to_string(limits.max_bytes),
+        {{"limit", "bytes"}, {"max", limits.max_bytes}, {"actual", text.size()}});
+  }
+}
 
 TextIndex index_json(std::string_view text, const ParseLimits& limits, std::string_view id_key,
                      const TextIndex* reference, std::string_view reference_text) {

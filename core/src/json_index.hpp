@@ -29,9 +29,9 @@
 namespace truce::detail {
 
 struct IndexedItem {
-  std::size_t begin = 0, end = 0;        // the item's text
-  std::size_t id_begin = 0, id_end = 0;  // its id's text, without the quotes
-  std::uint64_t id_hash = 0;             // hash64 of the id's text, taken while it is in cache
+  std::size_t begin = 0, end = 0;  // the item's text
+  std::uint64_t id_hash = 0;       // hash64 of its id's text, taken while it is in cache
+  bool has_id = false;
   bool printed_form = false;
   // The item of the reference's array (index_json) with this very text, or -1.
   std::ptrdiff_t twin = -1;
@@ -64,6 +64,9 @@ struct TextIndex {
   // members are dropped, or a twin is taken: then the reference's stands in).
   std::size_t depth = 0;
 };
+
+// LIMIT_EXCEEDED, as parse_json gives it, for a text past limits.max_bytes.
+void refuse_oversized(std::string_view text, const ParseLimits& limits);
 
 // Throws exactly what parse_json(text, limits) throws. With a reference (the
 // index of another text read under the same limits, and that text), an item

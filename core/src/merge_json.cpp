@@ -3,8 +3,7 @@
 #include <algorithm>
 #include <array>
 #include <cstdint>
-#include <cstring>
-#include <functional>
+#include <string>
 #include <unordered_map>
 #include <utility>
 
@@ -96,9 +95,8 @@ class TextMerge {
       : texts_(texts), options_(options), limits_(limits) {}
 
   JsonMergeResult run() {
-    for (std::size_t side = 0; side < 3; ++side) {
-      if (texts_[side].size() > limits_.max_bytes) on_side(side, [&] { return parse_json(texts_[side], limits_); });
-    }
+    // Every size before any text is read, as the JS layer refuses a text before it crosses.
+    for (std::size_t side = 0; side < 3; ++side) on_side(side, [&] { detail::refuse_oversized(texts_[side], limits_); });
     std::array<detail::TextIndex, 3> index;
     for (std::size_t side = 0; side < 3; ++side)
       index[side] = on_side(side, [&] {
@@ -149,6 +147,12 @@ class TextMerge {
         if (!added) at->second = nullptr;
       }
     }
+    std::vector<std::vector<std::string>> patterns;
+    for (const auto& rule : options_.rules) patterns.push_back(Pointer::parse(rule.first).tokens());
+    const auto has_rule = [&](const std::vector<std::string>& path) {
+      return std::any_of(patterns.begin(), patterns.end(),
+                         [&](const auto& pattern) { return detail::pattern_matches(pattern, path); });
+    };
     std::array<IdTable, 3> ids;
     for (const auto& entry : by_path[0]) {
       const std::string& key = entry.first;
@@ -200,12 +204,6 @@ class TextMerge {
         }
       }
     }
-  }
-
-  bool has_rule(const std::vector<std::string>& path) const {
-    return std::any_of(options_.rules.begin(), options_.rules.end(), [&](const auto& rule) {
-      return detail::pattern_matches(Pointer::parse(rule.first).tokens(), path);
-    });
   }
 
   // Conflicts hold copies of the sides' values, stubs included: give them

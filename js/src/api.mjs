@@ -77,13 +77,15 @@ export function createApi(module) {
         // Encoded straight into the heap (HEAPU8 read after each malloc:
         // growing the memory replaces the view). A byte per UTF-16 unit is
         // room enough for ASCII; past the first other character, the rest
-        // gets up to three bytes a unit in a second block.
+        // gets up to three bytes a unit in a second block, which replaces
+        // the first.
         let at = allocate(text.length);
         let { read, written } = encoder.encodeInto(text, module.HEAPU8.subarray(at, at + text.length));
         if (read < text.length) {
           const room = written + (text.length - read) * 3;
           const wider = allocate(room);
           module.HEAPU8.copyWithin(wider, at, at + written);
+          module._free(blocks.splice(blocks.indexOf(at), 1)[0]);
           written += encoder.encodeInto(text.slice(read), module.HEAPU8.subarray(wider + written, wider + room)).written;
           at = wider;
         }

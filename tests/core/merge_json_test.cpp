@@ -795,8 +795,9 @@ TEST(MergeJson, ItemsEditedOnEitherSideAreMergedTheRestCopied) {
 
 TEST(MergeJson, ItemsMovedInsertedOrDeletedFarApartAreStillFoundAndCopied) {
   // Mine and theirs are read against base, taking an item whole when its text
-  // is base's next one: after a move, an insertion or a long deletion the
-  // reading must find its place again, or copy nothing, never the wrong item.
+  // is base's next one: after a move, an insertion or a long deletion, whether
+  // the reading finds its place again (speed) or not, it must never take an
+  // item for another.
   const std::vector<std::string> base = tasks(40);
   std::vector<std::string> mine = base;
   std::rotate(mine.begin() + 5, mine.begin() + 6, mine.begin() + 30);  // t5 moved near the end
